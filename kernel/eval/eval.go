@@ -1,0 +1,290 @@
+// Package eval is the evaluating side of a session: it holds the yaegi
+// interpreter, splits each cell into imports, declarations and statements,
+// evaluates them in order, and describes the outcome (a value to show, an
+// error with its position in the cell) for the kernel.
+//
+// It runs in the kernel's child process; Serve connects it to the kernel's
+// control pipes.
+package eval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/traefik/yaegi/interp"
+
+	"github.com/golessons/golessons/kernel/cell"
+	"github.com/golessons/golessons/kernel/ctl"
+	"github.com/golessons/golessons/lessons/display"
+)
+
+// Config configures an Interpreter.
+type Config struct {
+	Stdout io.Writer         // where cells' standard output goes
+	Stderr io.Writer         // where cells' standard error goes
+	Stdin  io.Reader         // what cells read as standard input
+	Pkgs   []interp.Exports  // compiled packages cells can import
+	Alias  map[string]string // extra import paths: alias → real path of a package in Pkgs
+}
+
+// Interpreter evaluates the cells of one session, in order.
+// Execute must not be called concurrently.
+type Interpreter struct {
+	in      *interp.Interpreter
+	pos     positions
+	seq     int
+	imports map[string]string // import path → local name, for every package imported so far
+	trace   *traceWriter
+}
+
+// resultPkg is the import path of the package holding the function that
+// captures a trailing expression's values.
+const resultPkg = "golessons.kernel/result"
+
+// resultName is the name cells see that package under; it cannot clash
+// with a Go identifier a person would write.
+const resultName = "ǃresult"
+
+// New returns an Interpreter with the packages of cfg available to cells.
+func New(cfg Config) (*Interpreter, error) {
+	trace := &traceWriter{dst: cfg.Stderr}
+	in := interp.New(interp.Options{
+		Stdin:        cfg.Stdin,
+		Stdout:       cfg.Stdout,
+		Stderr:       trace,
+		Unrestricted: true,
+	})
+	for _, pkgs := range cfg.Pkgs {
+		if err := in.Use(pkgs); err != nil {
+			return nil, fmt.Errorf("load packages: %w", err)
+		}
+		for alias, real := range cfg.Alias {
+			if syms, ok := pkgs[real]; ok {
+				if err := in.Use(interp.Exports{alias: syms}); err != nil {
+					return nil, fmt.Errorf("load package alias %s: %w", alias, err)
+				}
+			}
+		}
+	}
+	if err := in.Use(resultExports()); err != nil {
+		return nil, fmt.Errorf("load result package: %w", err)
+	}
+	e := &Interpreter{
+		in:      in,
+		pos:     positions{names: map[int]string{}},
+		imports: map[string]string{},
+		trace:   trace,
+	}
+	// The capture package is imported once; it is never listed to users.
+	if _, err := e.run(context.Background(), "package main; import "+resultName+" "+strconv.Quote(resultPkg), false); err != nil {
+		return nil, fmt.Errorf("import result package: %w", err)
+	}
+	return e, nil
+}
+
+// capture returns the values of a cell's trailing expression.
+func capture(values ...any) []any { return values }
+
+func resultExports() interp.Exports {
+	bundler := reflect.TypeOf((*display.MIMEBundler)(nil)).Elem()
+	stringer := reflect.TypeOf((*fmt.Stringer)(nil)).Elem()
+	errorType := reflect.TypeOf((*error)(nil)).Elem()
+	return interp.Exports{
+		resultPkg + "/result": {"Capture": reflect.ValueOf(capture)},
+		// Interpreted values passed to Capture are wrapped so that their
+		// methods are visible to compiled code.
+		".": {"MapTypes": reflect.ValueOf(map[reflect.Value][]reflect.Type{
+			reflect.ValueOf(capture): {bundler, stringer, errorType},
+		})},
+	}
+}
+
+// Outcome is the result of evaluating a cell.
+type Outcome struct {
+	Result map[string]any // MIME bundle of the trailing expression's value, or nil
+	Decls  []ctl.Decl     // what the cell declared, for a restore
+	Err    *ctl.Error     // non-nil when the cell failed
+}
+
+// Execute evaluates code as cell number seq, shown to users as name.
+func (e *Interpreter) Execute(ctx context.Context, name, code string) Outcome {
+	e.seq++
+	seq := e.seq
+	e.pos.names[seq] = name
+	at := cell.Pos{File: fileName, Line: cellLine(seq)}
+
+	var out Outcome
+	items, err := cell.Split(code)
+	if err != nil {
+		var ce *cell.Error
+		if errors.As(err, &ce) {
+			line, col := lineCol(code, ce.Pos)
+			out.Err = e.compileError(fmt.Errorf("%s:%d:%d: %s", name, line, col, ce.Msg), code)
+		} else {
+			out.Err = e.compileError(err, code)
+		}
+		return out
+	}
+
+	// Imports first, each once per session.
+	for _, it := range items {
+		if it.Kind != cell.Import {
+			continue
+		}
+		specs, err := cell.Imports(code, it)
+		if err != nil {
+			out.Err = e.compileError(err, code)
+			return out
+		}
+		for _, spec := range specs {
+			if local, ok := e.imports[spec.Path]; ok && local == spec.Name {
+				continue
+			}
+			src := "package main; import " + spec.Name + " " + strconv.Quote(spec.Path)
+			if _, err := e.run(ctx, src, false); err != nil {
+				out.Err = e.importError(spec, err)
+				return out
+			}
+			e.imports[spec.Path] = spec.Name
+			out.Decls = append(out.Decls, ctl.Decl{Kind: "import", File: name, Code: src})
+		}
+	}
+
+	// Then declarations and statements, in the order Plan gives; a trailing
+	// expression is evaluated last, for its value.
+	last, hasLast := cell.LastExpr(code, items)
+	for _, c := range cell.Plan(code, items) {
+		chunk := c.Items
+		if hasLast && chunk[len(chunk)-1] == last {
+			chunk = chunk[:len(chunk)-1]
+		}
+		if len(chunk) == 0 {
+			continue
+		}
+		var err error
+		if c.Kind == cell.Decl {
+			src := cell.DeclSource(at, code, chunk...)
+			if _, err = e.run(ctx, src, false); err == nil {
+				out.Decls = append(out.Decls, ctl.Decl{Kind: "decl", File: name, Code: src})
+			}
+		} else {
+			_, err = e.run(ctx, cell.StmtSource(at, code, chunk...), true)
+			for _, it := range chunk {
+				if it.Tok == token.VAR {
+					out.Decls = append(out.Decls, ctl.Decl{Kind: "var", File: name, Code: cell.StmtSource(at, code, it)})
+				}
+			}
+		}
+		if err != nil {
+			out.Err = e.failure(err, code)
+			return out
+		}
+	}
+	if hasLast {
+		bundle, err := e.value(ctx, at, code, last)
+		if err != nil {
+			out.Err = e.failure(err, code)
+			return out
+		}
+		out.Result = bundle
+	}
+	return out
+}
+
+// value evaluates the trailing expression it and returns the bundle that
+// shows its value, or nil when it has no single value to show (a call
+// returning nothing, or several results as fmt.Println does).
+func (e *Interpreter) value(ctx context.Context, at cell.Pos, code string, it cell.Item) (map[string]any, error) {
+	prog, err := e.compile(cell.ExprSource(at, code, resultName+".Capture", it), true)
+	if err != nil {
+		// Not a value: evaluate it as a plain statement, which also gives
+		// the right error if the expression itself is wrong.
+		_, err := e.run(ctx, cell.StmtSource(at, code, it), true)
+		return nil, err
+	}
+	v, err := e.execute(ctx, prog)
+	if err != nil {
+		return nil, err
+	}
+	if !v.IsValid() || !v.CanInterface() {
+		return nil, nil
+	}
+	values, ok := v.Interface().([]any)
+	if !ok || len(values) != 1 || values[0] == nil {
+		return nil, nil
+	}
+	return Bundle(values[0]), nil
+}
+
+// Bundle returns the MIME bundle that shows v as a cell's value.
+func Bundle(v any) map[string]any {
+	if b, ok := v.(display.MIMEBundler); ok {
+		return display.BundleOf(b)
+	}
+	var text string
+	switch x := v.(type) {
+	case string:
+		text = strconv.Quote(x)
+	case error:
+		text = x.Error()
+	case fmt.Stringer:
+		text = x.String()
+	default:
+		text = fmt.Sprintf("%+v", v)
+	}
+	return map[string]any{"text/plain": text}
+}
+
+// run compiles and executes one chunk of source.
+func (e *Interpreter) run(ctx context.Context, src string, stmts bool) (reflect.Value, error) {
+	prog, err := e.compile(src, stmts)
+	if err != nil {
+		return reflect.Value{}, err
+	}
+	return e.execute(ctx, prog)
+}
+
+// compile parses src (a file, or a main function whose body holds
+// statements) and compiles it, turning an interpreter panic into an error.
+func (e *Interpreter) compile(src string, stmts bool) (prog *interp.Program, err error) {
+	f, err := parser.ParseFile(e.in.FileSet(), fileName, src, parser.DeclarationErrors|parser.ParseComments)
+	if err != nil {
+		return nil, err
+	}
+	var node ast.Node = f
+	if stmts {
+		node = f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			prog, err = nil, fmt.Errorf("the interpreter failed on this code: %v", r)
+		}
+	}()
+	return e.in.CompileAST(node)
+}
+
+// execute runs a compiled chunk until it ends or ctx is done.
+func (e *Interpreter) execute(ctx context.Context, prog *interp.Program) (reflect.Value, error) {
+	e.trace.start()
+	v, err := e.in.ExecuteWithContext(ctx, prog)
+	if err != nil && ctx.Err() != nil {
+		return v, ctx.Err()
+	}
+	return v, err
+}
+
+// lineCol returns the 1-based line and byte column of offset off in src.
+func lineCol(src string, off int) (int, int) {
+	off = min(off, len(src))
+	line := 1 + strings.Count(src[:off], "\n")
+	col := off - (strings.LastIndexByte(src[:off], '\n') + 1) + 1
+	return line, col
+}
