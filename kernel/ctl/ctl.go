@@ -89,8 +89,9 @@ type Error struct {
 // Decl is a piece of a session that a restarted child re-runs: an import or
 // a declaration chunk, in the order it was first evaluated.
 type Decl struct {
-	Kind string `json:"kind"` // "import" or "decl"
-	File string `json:"file"`
+	Kind string `json:"kind"` // "import", "decl" (a file of declarations) or "var" (a var statement)
+	Seq  int    `json:"seq"`  // the number of the cell it came from
+	File string `json:"file"` // the name of that cell
 	Code string `json:"code"`
 }
 

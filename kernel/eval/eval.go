@@ -28,11 +28,10 @@ import (
 
 // Config configures an Interpreter.
 type Config struct {
-	Stdout io.Writer         // where cells' standard output goes
-	Stderr io.Writer         // where cells' standard error goes
-	Stdin  io.Reader         // what cells read as standard input
-	Pkgs   []interp.Exports  // compiled packages cells can import
-	Alias  map[string]string // extra import paths: alias → real path of a package in Pkgs
+	Stdout io.Writer        // where cells' standard output goes
+	Stderr io.Writer        // where cells' standard error goes
+	Stdin  io.Reader        // what cells read as standard input
+	Pkgs   []interp.Exports // compiled packages cells can import
 }
 
 // Interpreter evaluates the cells of one session, in order.
@@ -65,13 +64,6 @@ func New(cfg Config) (*Interpreter, error) {
 	for _, pkgs := range cfg.Pkgs {
 		if err := in.Use(pkgs); err != nil {
 			return nil, fmt.Errorf("load packages: %w", err)
-		}
-		for alias, real := range cfg.Alias {
-			if syms, ok := pkgs[real]; ok {
-				if err := in.Use(interp.Exports{alias: syms}); err != nil {
-					return nil, fmt.Errorf("load package alias %s: %w", alias, err)
-				}
-			}
 		}
 	}
 	if err := in.Use(resultExports()); err != nil {
@@ -154,7 +146,7 @@ func (e *Interpreter) Execute(ctx context.Context, name, code string) Outcome {
 				return out
 			}
 			e.imports[spec.Path] = spec.Name
-			out.Decls = append(out.Decls, ctl.Decl{Kind: "import", File: name, Code: src})
+			out.Decls = append(out.Decls, ctl.Decl{Kind: "import", Seq: seq, File: name, Code: src})
 		}
 	}
 
@@ -173,13 +165,13 @@ func (e *Interpreter) Execute(ctx context.Context, name, code string) Outcome {
 		if c.Kind == cell.Decl {
 			src := cell.DeclSource(at, code, chunk...)
 			if _, err = e.run(ctx, src, false); err == nil {
-				out.Decls = append(out.Decls, ctl.Decl{Kind: "decl", File: name, Code: src})
+				out.Decls = append(out.Decls, ctl.Decl{Kind: "decl", Seq: seq, File: name, Code: src})
 			}
 		} else {
 			_, err = e.run(ctx, cell.StmtSource(at, code, chunk...), true)
 			for _, it := range chunk {
 				if it.Tok == token.VAR {
-					out.Decls = append(out.Decls, ctl.Decl{Kind: "var", File: name, Code: cell.StmtSource(at, code, it)})
+					out.Decls = append(out.Decls, ctl.Decl{Kind: "var", Seq: seq, File: name, Code: cell.StmtSource(at, code, it)})
 				}
 			}
 		}
@@ -197,6 +189,53 @@ func (e *Interpreter) Execute(ctx context.Context, name, code string) Outcome {
 		out.Result = bundle
 	}
 	return out
+}
+
+// Restore re-runs the declarations of an earlier session, in order. It
+// carries on past failures and reports them together.
+func (e *Interpreter) Restore(ctx context.Context, decls []ctl.Decl) *ctl.Error {
+	var failed []string
+	for _, d := range decls {
+		e.pos.names[d.Seq] = d.File
+		e.seq = max(e.seq, d.Seq)
+		if _, err := e.run(ctx, d.Code, d.Kind == "var"); err != nil {
+			failed = append(failed, e.pos.rewrite(err.Error()))
+			continue
+		}
+		if d.Kind == "import" {
+			if f, err := parser.ParseFile(token.NewFileSet(), "", d.Code, parser.ImportsOnly); err == nil {
+				for _, s := range f.Imports {
+					path, _ := strconv.Unquote(s.Path.Value)
+					name := ""
+					if s.Name != nil {
+						name = s.Name.Name
+					}
+					e.imports[path] = name
+				}
+			}
+		}
+	}
+	if len(failed) == 0 {
+		return nil
+	}
+	return &ctl.Error{Name: "restore", Value: strings.Join(failed, "\n"), Traceback: failed}
+}
+
+// Expression evaluates expr on its own, as for user_expressions, and
+// returns its result in the form execute_reply carries.
+func (e *Interpreter) Expression(ctx context.Context, expr string) map[string]any {
+	e.seq++
+	e.pos.names[e.seq] = "expression"
+	at := cell.Pos{File: fileName, Line: cellLine(e.seq)}
+	bundle, err := e.value(ctx, at, expr, cell.Item{Kind: cell.Stmt, Start: 0, End: len(expr)})
+	if err != nil {
+		f := e.failure(err, expr)
+		return map[string]any{"status": "error", "ename": f.Name, "evalue": f.Value, "traceback": f.Traceback}
+	}
+	if bundle == nil {
+		bundle = map[string]any{"text/plain": ""}
+	}
+	return map[string]any{"status": "ok", "data": bundle, "metadata": map[string]any{}}
 }
 
 // value evaluates the trailing expression it and returns the bundle that

@@ -39,15 +39,15 @@ type ExecuteReply struct {
 	Status          string         `json:"status"`
 	ExecutionCount  int            `json:"execution_count"`
 	UserExpressions map[string]any `json:"user_expressions,omitempty"`
-	Payload         []any          `json:"payload,omitempty"`
-	Error
+	Payload         []any          `json:"payload"`
+	*Error
 }
 
-// Error holds the error fields shared by replies and the error message.
+// Error holds the error fields of a reply with status "error".
 type Error struct {
-	EName     string   `json:"ename,omitempty"`
-	EValue    string   `json:"evalue,omitempty"`
-	Traceback []string `json:"traceback,omitempty"`
+	EName     string   `json:"ename"`
+	EValue    string   `json:"evalue"`
+	Traceback []string `json:"traceback"`
 }
 
 // ErrorContent is the content of an iopub error message; unlike in a reply,

@@ -1,0 +1,205 @@
+package eval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+
+	"github.com/traefik/yaegi/interp"
+	"golang.org/x/sys/unix"
+
+	"github.com/golessons/golessons/kernel/ctl"
+	"github.com/golessons/golessons/lessons/display"
+)
+
+// RunChild is the main function of the kernel's child process. It expects
+// the descriptors described in package ctl, evaluates the requests it
+// reads, and returns when the kernel closes the request pipe.
+func RunChild(pkgs []interp.Exports) error {
+	for _, fd := range []int{ctl.RequestFD, ctl.EventFD, ctl.StderrFD} {
+		unix.CloseOnExec(fd)
+	}
+	// Standard error for cells is its own pipe; fd 2 is left to the Go
+	// runtime, whose crash reports the kernel reads there.
+	os.Stderr = os.NewFile(ctl.StderrFD, "stderr")
+	log.SetOutput(os.Stderr)
+	// The front end may signal the whole process group; interrupts reach
+	// this process as requests instead.
+	signal.Ignore(syscall.SIGINT)
+
+	events := ctl.NewWriter(os.NewFile(ctl.EventFD, "events"))
+	s := &server{events: events}
+	s.stdin = &stdin{s: s}
+	display.SetPublisher(publisher{events})
+	e, err := New(Config{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: s.stdin, Pkgs: pkgs})
+	if err != nil {
+		return err
+	}
+	s.interp = e
+	return s.serve(os.NewFile(ctl.RequestFD, "requests"))
+}
+
+// server reads requests and runs one execution at a time.
+type server struct {
+	interp *Interpreter
+	events *ctl.Writer
+	stdin  *stdin
+
+	mu      sync.Mutex
+	running *execution
+}
+
+// execution is the request being evaluated.
+type execution struct {
+	id         uint64
+	cancel     context.CancelFunc
+	ctx        context.Context
+	allowStdin bool
+	input      chan ctl.Request
+}
+
+func (s *server) serve(r io.Reader) error {
+	if err := s.events.Write(ctl.Event{Kind: ctl.EvReady}); err != nil {
+		return err
+	}
+	requests := ctl.NewReader(r)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for {
+		var req ctl.Request
+		if err := requests.Read(&req); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+		switch req.Op {
+		case ctl.OpExecute, ctl.OpRestore:
+			x, err := s.begin(req)
+			if err != nil {
+				s.events.Write(ctl.Event{ID: req.ID, Kind: ctl.EvReply, Status: "error", Error: &ctl.Error{Name: "busy", Value: err.Error()}})
+				continue
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s.execute(x, req)
+			}()
+		case ctl.OpInterrupt:
+			s.mu.Lock()
+			if s.running != nil {
+				s.running.cancel()
+			}
+			s.mu.Unlock()
+		case ctl.OpInput:
+			s.mu.Lock()
+			if x := s.running; x != nil && x.id == req.ID {
+				select {
+				case x.input <- req:
+				default:
+				}
+			}
+			s.mu.Unlock()
+		}
+	}
+}
+
+func (s *server) begin(req ctl.Request) (*execution, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.running != nil {
+		return nil, fmt.Errorf("request %d arrived while request %d runs", req.ID, s.running.id)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	x := &execution{id: req.ID, ctx: ctx, cancel: cancel, allowStdin: req.AllowStdin, input: make(chan ctl.Request, 1)}
+	s.running = x
+	return x, nil
+}
+
+func (s *server) execute(x *execution, req ctl.Request) {
+	reply := ctl.Event{ID: req.ID, Kind: ctl.EvReply, Status: "ok"}
+	if req.Op == ctl.OpRestore {
+		if err := s.interp.Restore(x.ctx, req.Decls); err != nil {
+			reply.Status, reply.Error = "error", err
+		}
+	} else {
+		out := s.interp.Execute(x.ctx, req.File, req.Code)
+		reply.Result, reply.Decls = out.Result, out.Decls
+		if out.Err != nil {
+			reply.Status, reply.Error = "error", out.Err
+		}
+		if len(req.UserExpressions) > 0 {
+			reply.UserExpressions = map[string]any{}
+			for name, expr := range req.UserExpressions {
+				reply.UserExpressions[name] = s.interp.Expression(x.ctx, expr)
+			}
+		}
+	}
+	s.mu.Lock()
+	s.running = nil
+	s.mu.Unlock()
+	x.cancel()
+	s.events.Write(reply)
+}
+
+// stdin is what cells read as standard input: each read that finds no
+// buffered data asks the front end for a line.
+type stdin struct {
+	s   *server
+	mu  sync.Mutex
+	buf []byte
+}
+
+// ErrNoStdin is returned by reads of standard input when the front end
+// does not accept input.
+var ErrNoStdin = errors.New("standard input is not available: the front end running this cell does not accept input (allow_stdin is false)")
+
+func (in *stdin) Read(p []byte) (int, error) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if len(in.buf) == 0 {
+		in.s.mu.Lock()
+		x := in.s.running
+		in.s.mu.Unlock()
+		if x == nil || !x.allowStdin {
+			return 0, ErrNoStdin
+		}
+		if err := in.s.events.Write(ctl.Event{ID: x.id, Kind: ctl.EvInput}); err != nil {
+			return 0, err
+		}
+		select {
+		case <-x.ctx.Done():
+			return 0, fmt.Errorf("reading standard input: %w", x.ctx.Err())
+		case r := <-x.input:
+			if r.Err != "" {
+				return 0, errors.New(r.Err)
+			}
+			in.buf = append(in.buf, r.Value...)
+			in.buf = append(in.buf, '\n')
+		}
+	}
+	n := copy(p, in.buf)
+	in.buf = in.buf[n:]
+	return n, nil
+}
+
+// publisher sends display output to the kernel as events.
+type publisher struct{ w *ctl.Writer }
+
+func (p publisher) Display(data, metadata map[string]any, id string, update bool) error {
+	ev := ctl.Event{Kind: ctl.EvDisplay, Data: data, Metadata: metadata, Update: update}
+	if id != "" {
+		ev.Transient = map[string]any{"display_id": id}
+	}
+	return p.w.Write(ev)
+}
+
+func (p publisher) Clear(wait bool) error {
+	return p.w.Write(ctl.Event{Kind: ctl.EvClear, Wait: wait})
+}

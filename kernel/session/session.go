@@ -1,0 +1,293 @@
+// Package session supervises the child process that evaluates cells: it
+// starts it, sends it cells, relays its output and events in order,
+// interrupts it, and replaces it when it dies, restoring the session's
+// declarations.
+//
+// The kernel process never runs user code; whatever a cell does, the worst
+// outcome is a dead child, which this package reports and replaces.
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"sync"
+	"time"
+
+	"github.com/golessons/golessons/kernel/ctl"
+)
+
+// Output receives what the child produces. parent is the value given to
+// Execute for the cell the output belongs to (the last one, for output
+// that arrives after its cell ended). Its methods may be called from
+// several goroutines, never concurrently for one session.
+type Output interface {
+	// Stream delivers text written to "stdout" or "stderr".
+	Stream(parent any, name, text string)
+	// Event delivers a display, update or clear event.
+	Event(parent any, ev ctl.Event)
+}
+
+// InputFunc asks the front end for a line of standard input.
+type InputFunc func(prompt string, password bool) (string, error)
+
+// Config configures a Session.
+type Config struct {
+	Argv          []string      // the child's command line
+	Env           []string      // the child's environment; nil means the kernel's
+	Output        Output        // where output goes
+	FlushInterval time.Duration // longest a stream byte waits before it is sent; default 50ms
+	Grace         time.Duration // how long an interrupted cell may take to stop before the child is replaced; default 1s
+	Log           *log.Logger   // the kernel's own log; nil discards
+}
+
+// Session is one user session: a child process and the declarations to
+// restore if it has to be replaced.
+type Session struct {
+	cfg     Config
+	streams *streams
+
+	mu      sync.Mutex
+	child   *child
+	nextID  uint64
+	decls   []ctl.Decl
+	closed  bool
+	inputFn InputFunc
+	inputID uint64
+}
+
+// Start starts a session and its child process.
+func Start(cfg Config) (*Session, error) {
+	if cfg.FlushInterval == 0 {
+		cfg.FlushInterval = 50 * time.Millisecond
+	}
+	if cfg.Grace == 0 {
+		cfg.Grace = time.Second
+	}
+	if cfg.Log == nil {
+		cfg.Log = log.New(discard{}, "", 0)
+	}
+	s := &Session{cfg: cfg, streams: newStreams(cfg.Output, cfg.FlushInterval)}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := s.startLocked(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// startLocked starts a fresh child and its read loop.
+func (s *Session) startLocked() (*child, error) {
+	c, err := startChild(s.cfg.Argv, s.cfg.Env)
+	if err != nil {
+		return nil, err
+	}
+	s.child = c
+	go c.loop(s.streams, func(ev ctl.Event) { s.handle(c, ev) })
+	return c, nil
+}
+
+// handle acts on an event from child c, on its read loop.
+func (s *Session) handle(c *child, ev ctl.Event) {
+	switch ev.Kind {
+	case ctl.EvReady:
+		close(c.ready)
+	case ctl.EvReply:
+		s.streams.flush()
+		c.deliver(ev)
+	case ctl.EvDisplay, ctl.EvClear:
+		s.streams.flush()
+		s.cfg.Output.Event(s.streams.currentParent(), ev)
+	case ctl.EvInput:
+		s.streams.flush()
+		s.mu.Lock()
+		fn, id := s.inputFn, s.inputID
+		s.mu.Unlock()
+		go func() {
+			r := ctl.Request{ID: ev.ID, Op: ctl.OpInput}
+			if fn == nil || id != ev.ID {
+				r.Err = "standard input is not available"
+			} else if v, err := fn(ev.Prompt, ev.Password); err != nil {
+				r.Err = err.Error()
+			} else {
+				r.Value = v
+			}
+			_ = c.send(r)
+		}()
+	}
+}
+
+// current returns a live child, starting one (and restoring the session
+// into it) if the last one died.
+func (s *Session) current(ctx context.Context) (*child, error) {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil, errors.New("session closed")
+	}
+	c := s.child
+	select {
+	case <-c.exited:
+		var err error
+		if c, err = s.startLocked(); err != nil {
+			s.mu.Unlock()
+			return nil, err
+		}
+	default:
+	}
+	s.mu.Unlock()
+	select {
+	case <-c.ready:
+		return c, nil
+	case <-c.exited:
+		return nil, fmt.Errorf("the session process failed to start: %s", c.cause)
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// Request is one cell to evaluate.
+type Request struct {
+	Code            string
+	Name            string // how positions in the cell are shown, e.g. "cell[3]"
+	UserExpressions map[string]string
+	Input           InputFunc // nil when the front end accepts no input
+}
+
+// Reply is the outcome of a cell.
+type Reply struct {
+	Status          string         // "ok" or "error"
+	Error           *ctl.Error     // for "error"
+	Result          map[string]any // the trailing expression's bundle, if any
+	UserExpressions map[string]any
+}
+
+// Execute evaluates a cell and returns its outcome. Output it produces is
+// delivered to the Output with parent. Cancelling ctx interrupts the cell;
+// if it does not stop within the grace period, the child is replaced.
+func (s *Session) Execute(ctx context.Context, req Request, parent any) Reply {
+	s.streams.setParent(parent)
+	c, err := s.current(ctx)
+	if err != nil {
+		return errorReply("session unavailable", err.Error())
+	}
+	s.mu.Lock()
+	s.nextID++
+	id := s.nextID
+	s.inputFn, s.inputID = req.Input, id
+	s.mu.Unlock()
+
+	replies := c.expect(id)
+	defer c.forget(id)
+	if err := c.send(ctl.Request{ID: id, Op: ctl.OpExecute, Code: req.Code, File: req.Name, UserExpressions: req.UserExpressions, AllowStdin: req.Input != nil}); err != nil {
+		<-c.exited
+		return s.died(c)
+	}
+	select {
+	case ev := <-replies:
+		return s.finish(ev)
+	case <-c.exited:
+		return s.died(c)
+	case <-ctx.Done():
+	}
+	// Interrupted: ask the child to stop the cell, and replace the child
+	// if it cannot.
+	_ = c.send(ctl.Request{ID: id, Op: ctl.OpInterrupt})
+	timer := time.NewTimer(s.cfg.Grace)
+	defer timer.Stop()
+	select {
+	case ev := <-replies:
+		return s.finish(ev)
+	case <-c.exited:
+		return s.died(c)
+	case <-timer.C:
+	}
+	s.cfg.Log.Printf("interrupted cell did not stop within %v: replacing the session process", s.cfg.Grace)
+	c.kill()
+	<-c.exited
+	r := errorReply("interrupted", "the cell did not stop when interrupted, so the session was restarted")
+	s.restart(r.Error)
+	return r
+}
+
+func errorReply(name, value string) Reply {
+	return Reply{Status: "error", Error: &ctl.Error{Name: name, Value: value, Traceback: []string{"\x1b[31m" + name + "\x1b[0m: " + value}}}
+}
+
+// finish records what a reply declared and converts it.
+func (s *Session) finish(ev ctl.Event) Reply {
+	s.mu.Lock()
+	s.decls = append(s.decls, ev.Decls...)
+	s.mu.Unlock()
+	r := Reply{Status: ev.Status, Error: ev.Error, Result: ev.Result, UserExpressions: ev.UserExpressions}
+	if r.Status == "" {
+		r.Status = "ok"
+	}
+	return r
+}
+
+// died reports a child that exited while running a cell, and starts a new
+// one with the session's declarations.
+func (s *Session) died(c *child) Reply {
+	c.mu.Lock()
+	cause := c.cause
+	c.mu.Unlock()
+	r := errorReply("session crashed", cause)
+	s.restart(r.Error)
+	return r
+}
+
+// restart replaces the dead child and restores the declarations into the
+// new one, adding what happened to e's traceback.
+func (s *Session) restart(e *ctl.Error) {
+	c, err := s.current(context.Background())
+	if err != nil {
+		e.Traceback = append(e.Traceback, "", "The session could not be restarted: "+err.Error())
+		return
+	}
+	s.mu.Lock()
+	decls := append([]ctl.Decl(nil), s.decls...)
+	s.nextID++
+	id := s.nextID
+	s.mu.Unlock()
+	if len(decls) == 0 {
+		e.Traceback = append(e.Traceback, "", "A new session was started.")
+		return
+	}
+	replies := c.expect(id)
+	defer c.forget(id)
+	if err := c.send(ctl.Request{ID: id, Op: ctl.OpRestore, Decls: decls}); err != nil {
+		return
+	}
+	select {
+	case ev := <-replies:
+		msg := fmt.Sprintf("A new session was started and %d earlier declarations were restored; values computed by statements are lost.", len(decls))
+		if ev.Error != nil {
+			msg += "\nSome could not be restored:\n" + ev.Error.Value
+		}
+		e.Traceback = append(e.Traceback, "", msg)
+	case <-c.exited:
+		e.Traceback = append(e.Traceback, "", "The session crashed again while its declarations were restored.")
+	}
+}
+
+// Close stops the child process.
+func (s *Session) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	c := s.child
+	s.mu.Unlock()
+	c.reqFile.Close() // the child exits when its requests end
+	select {
+	case <-c.exited:
+	case <-time.After(500 * time.Millisecond):
+		c.kill()
+		<-c.exited
+	}
+	return nil
+}

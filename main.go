@@ -1,0 +1,145 @@
+// Command golessons is a Jupyter kernel for Go, built to teach
+// concurrency.
+//
+// Usage:
+//
+//	golessons kernel -f CONNECTION_FILE
+//	golessons install [--user | --sys-prefix | --prefix DIR] [--name NAME] [--uninstall]
+//	golessons version
+//
+// The kernel command is what Jupyter runs; install writes the kernelspec
+// that tells Jupyter how.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+	"github.com/traefik/yaegi/stdlib/unrestricted"
+
+	"github.com/golessons/golessons/install"
+	"github.com/golessons/golessons/kernel"
+	"github.com/golessons/golessons/kernel/eval"
+	"github.com/golessons/golessons/lessons/symbols"
+)
+
+// childCommand is the internal subcommand that runs the evaluating
+// session process; the kernel starts it, people do not.
+const childCommand = "session-child"
+
+const usage = `golessons is a Jupyter kernel for Go, built to teach concurrency.
+
+Usage:
+  golessons kernel -f CONNECTION_FILE    run the kernel (Jupyter does this)
+  golessons install [flags]              make Jupyter find the kernel
+  golessons version                      print the version
+
+Install flags:
+  --user         install for this user (the default)
+  --sys-prefix   install into the active Python environment
+  --prefix DIR   install into DIR/share/jupyter/kernels
+  --name NAME    kernelspec name (default "golessons")
+  --uninstall    remove the kernelspec instead
+`
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "golessons:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	switch args[0] {
+	case "kernel":
+		return runKernel(args[1:], stderr)
+	case "install":
+		return runInstall(args[1:], stdout, stderr)
+	case childCommand:
+		return eval.RunChild([]interp.Exports{stdlib.Symbols, unrestricted.Symbols, symbols.Symbols})
+	case "version", "--version":
+		fmt.Fprintln(stdout, "golessons", kernel.Version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+func runKernel(args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("kernel", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	conn := fs.String("f", "", "connection file written by Jupyter")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *conn == "" {
+		return errors.New("kernel: -f CONNECTION_FILE is required")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("find this program: %w", err)
+	}
+	return kernel.Run(context.Background(), kernel.Config{ConnectionFile: *conn, ChildArgv: []string{exe, childCommand}})
+}
+
+func runInstall(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("install", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var w install.Where
+	fs.BoolVar(&w.User, "user", false, "install for this user (the default)")
+	fs.BoolVar(&w.SysPrefix, "sys-prefix", false, "install into the active Python environment")
+	fs.StringVar(&w.Prefix, "prefix", "", "install into `DIR`/share/jupyter/kernels")
+	name := fs.String("name", install.DefaultName, "kernelspec name")
+	uninstall := fs.Bool("uninstall", false, "remove the kernelspec")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	n := 0
+	for _, set := range []bool{w.User, w.SysPrefix, w.Prefix != ""} {
+		if set {
+			n++
+		}
+	}
+	if n > 1 {
+		return errors.New("install: choose one of --user, --sys-prefix and --prefix")
+	}
+	kernels, err := install.KernelsDir(w)
+	if err != nil {
+		return err
+	}
+	if *uninstall {
+		dir, err := install.Uninstall(kernels, *name)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Removed kernelspec %s from %s\n", *name, dir)
+		return nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("find this program: %w", err)
+	}
+	if exe, err = filepath.EvalSymlinks(exe); err != nil {
+		return fmt.Errorf("find this program: %w", err)
+	}
+	dir, err := install.Install(kernels, *name, exe)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Installed kernelspec %s in %s\n", *name, dir)
+	return nil
+}
