@@ -146,14 +146,14 @@ func mustLast(t *testing.T, src string) Item {
 
 func TestLastExpr(t *testing.T) {
 	for src, want := range map[string]bool{
-		"x":                 true,
-		"a := 1\na + 1":     true,
-		"f()":               true,
-		"x := 1":            false,
-		"<-ch":              false,
-		"for {}":            false,
-		"x++":               false,
-		"func f() {}":       false,
+		"x":                  true,
+		"a := 1\na + 1":      true,
+		"f()":                true,
+		"x := 1":             false,
+		"<-ch":               false,
+		"for {}":             false,
+		"x++":                false,
+		"func f() {}":        false,
 		"import \"strings\"": false,
 	} {
 		items, err := Split(src)

@@ -1,0 +1,307 @@
+"""End-to-end behaviour of the Go kernel, driven by jupyter_client as a
+front end would drive it: control requests, interrupts, crashes, standard
+input, ordering of output, and bad messages.
+
+Run by the Go end-to-end tests with JUPYTER_PATH pointing at a freshly
+installed kernelspec named by GOLESSONS_KERNEL.
+"""
+import os
+import queue
+import signal
+import time
+import unittest
+
+import zmq
+from jupyter_client.manager import start_new_kernel
+from jupyter_client.session import Session
+
+KERNEL = os.environ.get("GOLESSONS_KERNEL", "golessons")
+TIMEOUT = 30
+
+
+class KernelCase(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.km, cls.kc = start_new_kernel(kernel_name=KERNEL)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.kc.stop_channels()
+        cls.km.shutdown_kernel(now=True)
+
+    def setUp(self):
+        self.drain()
+
+    def drain(self):
+        for ch in (self.kc.iopub_channel, self.kc.shell_channel, self.kc.control_channel):
+            while True:
+                try:
+                    ch.get_msg(timeout=0.05)
+                except queue.Empty:
+                    break
+
+    def collect(self, msg_id, timeout=TIMEOUT):
+        """Returns the iopub messages of request msg_id up to its idle."""
+        out = []
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                m = self.kc.get_iopub_msg(timeout=1)
+            except queue.Empty:
+                continue
+            if m["parent_header"].get("msg_id") != msg_id:
+                continue
+            if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+                return out
+            out.append(m)
+        self.fail("no idle status for %s" % msg_id)
+
+    def shell_reply(self, msg_id, timeout=TIMEOUT):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            m = self.kc.get_shell_msg(timeout=timeout)
+            if m["parent_header"].get("msg_id") == msg_id:
+                return m
+        self.fail("no reply to %s" % msg_id)
+
+    def run_cell(self, code, timeout=TIMEOUT, **kw):
+        msg_id = self.kc.execute(code, **kw)
+        reply = self.shell_reply(msg_id, timeout)
+        return reply, self.collect(msg_id, timeout)
+
+    def stdout(self, msgs):
+        return "".join(m["content"]["text"] for m in msgs if m["msg_type"] == "stream" and m["content"]["name"] == "stdout")
+
+    def result(self, msgs):
+        for m in msgs:
+            if m["msg_type"] == "execute_result":
+                return m["content"]["data"]["text/plain"]
+        return None
+
+
+class TestCells(KernelCase):
+    def test_state_persists(self):
+        reply, _ = self.run_cell("type point struct{ X, Y int }\nfunc (p point) Sum() int { return p.X + p.Y }\np := point{2, 3}")
+        self.assertEqual(reply["content"]["status"], "ok")
+        reply, msgs = self.run_cell("p.Sum()")
+        self.assertEqual(self.result(msgs), "5")
+
+    def test_println_shows_no_result(self):
+        reply, msgs = self.run_cell('import "fmt"\nfmt.Println("only printed")')
+        self.assertEqual(self.stdout(msgs), "only printed\n")
+        self.assertIsNone(self.result(msgs))
+
+    def test_error_points_into_cell(self):
+        reply, msgs = self.run_cell("a := 1\nb := a + missing")
+        c = reply["content"]
+        self.assertEqual(c["status"], "error")
+        self.assertRegex(c["evalue"], r"cell\[\d+\]:2:\d+: undefined: missing")
+        self.assertEqual([m["msg_type"] for m in msgs if m["msg_type"] == "error"], ["error"])
+
+    def test_silent_and_counts(self):
+        reply, _ = self.run_cell("1")
+        count = reply["content"]["execution_count"]
+        reply, msgs = self.run_cell("2", silent=True)
+        self.assertEqual(reply["content"]["execution_count"], count)
+        self.assertFalse([m for m in msgs if m["msg_type"] in ("execute_input", "execute_result")])
+        reply, _ = self.run_cell("3", store_history=False)
+        self.assertEqual(reply["content"]["execution_count"], count)
+        reply, _ = self.run_cell("4")
+        self.assertEqual(reply["content"]["execution_count"], count + 1)
+
+    def test_user_expressions(self):
+        reply, _ = self.run_cell("ux := 20", user_expressions={"double": "ux * 2", "bad": "nope +"})
+        ue = reply["content"]["user_expressions"]
+        self.assertEqual(ue["double"]["status"], "ok")
+        self.assertEqual(ue["double"]["data"]["text/plain"], "40")
+        self.assertEqual(ue["bad"]["status"], "error")
+
+    def test_rich_result(self):
+        reply, msgs = self.run_cell('import "github.com/golessons/golessons/lessons/display"\ndisplay.HTML("<i>x</i>")')
+        data = [m["content"]["data"] for m in msgs if m["msg_type"] == "execute_result"]
+        self.assertEqual(data[0]["text/html"], "<i>x</i>")
+
+    def test_output_order_with_display(self):
+        code = ('import (\n\t"fmt"\n\t"github.com/golessons/golessons/lessons/display"\n)\n'
+                'fmt.Println("before")\ndisplay.Show(display.Markdown("middle"))\nfmt.Println("after")')
+        reply, msgs = self.run_cell(code)
+        kinds = [(m["msg_type"], m["content"].get("text", "").strip()) for m in msgs if m["msg_type"] in ("stream", "display_data")]
+        self.assertEqual(kinds, [("stream", "before"), ("display_data", ""), ("stream", "after")])
+
+    def test_many_lines_arrive_coalesced(self):
+        reply, msgs = self.run_cell('import "fmt"\nfor i := 0; i < 100000; i++ { fmt.Println(i) }', timeout=60)
+        text = self.stdout(msgs)
+        lines = text.splitlines()
+        self.assertEqual(len(lines), 100000)
+        self.assertEqual(lines[-1], "99999")
+        streams = [m for m in msgs if m["msg_type"] == "stream"]
+        self.assertLess(len(streams), 100)
+
+    def test_goroutine_output_after_cell_keeps_its_parent(self):
+        msg_id = self.kc.execute('import (\n\t"fmt"\n\t"time"\n)\ngo func() {\n\ttime.Sleep(300 * time.Millisecond)\n\tfmt.Println("late")\n}()')
+        self.shell_reply(msg_id)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                m = self.kc.get_iopub_msg(timeout=1)
+            except queue.Empty:
+                continue
+            if m["msg_type"] == "stream" and "late" in m["content"]["text"]:
+                self.assertEqual(m["parent_header"]["msg_id"], msg_id)
+                return
+        self.fail("late output never arrived")
+
+    def test_stop_on_error_aborts_queue(self):
+        bad = self.kc.execute('panic("first")')
+        queued = self.kc.execute("1 + 1")
+        self.assertEqual(self.shell_reply(bad)["content"]["status"], "error")
+        self.assertEqual(self.shell_reply(queued)["content"]["status"], "aborted")
+        self.drain()
+        reply, msgs = self.run_cell("1 + 1")
+        self.assertEqual(self.result(msgs), "2")
+
+    def test_comm_open_unknown_target(self):
+        msg = self.kc.session.msg("comm_open", {"comm_id": "c1", "target_name": "nothing", "data": {}})
+        self.kc.shell_channel.send(msg)
+        msgs = self.collect(msg["header"]["msg_id"])
+        self.assertIn("comm_close", [m["msg_type"] for m in msgs])
+        msg_id = self.kc.comm_info()
+        self.assertEqual(self.shell_reply(msg_id)["content"]["comms"], {})
+
+
+class TestStdin(KernelCase):
+    def test_input_request(self):
+        msg_id = self.kc.execute('import "fmt"\nvar name string\nfmt.Print("Name: ")\nfmt.Scanln(&name)\nfmt.Println("hello", name)', allow_stdin=True)
+        req = self.kc.get_stdin_msg(timeout=TIMEOUT)
+        self.assertEqual(req["msg_type"], "input_request")
+        self.kc.input("gopher")
+        reply = self.shell_reply(msg_id)
+        self.assertEqual(reply["content"]["status"], "ok")
+        self.assertIn("hello gopher", self.stdout(self.collect(msg_id)))
+
+    def test_bufio_reads_stdin(self):
+        code = 'import (\n\t"bufio"\n\t"fmt"\n\t"os"\n)\ns := bufio.NewScanner(os.Stdin)\ns.Scan()\nfmt.Println("got", s.Text())'
+        msg_id = self.kc.execute(code, allow_stdin=True)
+        self.kc.get_stdin_msg(timeout=TIMEOUT)
+        self.kc.input("a line")
+        self.shell_reply(msg_id)
+        self.assertIn("got a line", self.stdout(self.collect(msg_id)))
+
+    def test_no_stdin(self):
+        reply, msgs = self.run_cell('import "fmt"\nvar v int\n_, err := fmt.Scan(&v)\nfmt.Println(err)', allow_stdin=False)
+        self.assertIn("allow_stdin is false", self.stdout(msgs))
+
+
+class TestRobustness(KernelCase):
+    def test_interrupt_busy_loop_keeps_state(self):
+        self.run_cell("kept := 7")
+        msg_id = self.kc.execute("for {}")
+        time.sleep(0.3)
+        # kernel_info is answered while the cell runs.
+        info = self.kc.kernel_info()
+        self.assertEqual(self.shell_reply(info, timeout=5)["content"]["status"], "ok")
+        self.km.interrupt_kernel()
+        reply = self.shell_reply(msg_id, timeout=10)
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertEqual(reply["content"]["ename"], "interrupted")
+        self.drain()
+        reply, msgs = self.run_cell("kept")
+        self.assertEqual(self.result(msgs), "7")
+
+    def test_interrupt_by_signal(self):
+        msg_id = self.kc.execute("for {}")
+        time.sleep(0.3)
+        os.kill(self.km.provisioner.process.pid, signal.SIGINT)
+        reply = self.shell_reply(msg_id, timeout=10)
+        self.assertEqual(reply["content"]["ename"], "interrupted")
+        self.drain()
+
+    def test_interrupt_native_sleep_replaces_child(self):
+        self.run_cell("func survivor() string { return \"still here\" }")
+        msg_id = self.kc.execute('import "time"\ntime.Sleep(time.Hour)')
+        time.sleep(0.3)
+        self.km.interrupt_kernel()
+        reply = self.shell_reply(msg_id, timeout=15)
+        self.assertEqual(reply["content"]["status"], "error")
+        self.drain()
+        reply, msgs = self.run_cell("survivor()")
+        self.assertEqual(self.result(msgs), '"still here"')
+
+    def test_goroutine_panic_does_not_kill_kernel(self):
+        self.run_cell("const answer = 42")
+        reply, msgs = self.run_cell('go func() { panic("in a goroutine") }()\nimport "time"\ntime.Sleep(time.Second)')
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertIn("in a goroutine", reply["content"]["evalue"] + "".join(reply["content"]["traceback"]))
+        reply, msgs = self.run_cell("answer")
+        self.assertEqual(self.result(msgs), "42")
+
+    def test_os_exit(self):
+        reply, msgs = self.run_cell('import "os"\nos.Exit(3)')
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertIn("status 3", reply["content"]["evalue"])
+        reply, msgs = self.run_cell("1")
+        self.assertEqual(self.result(msgs), "1")
+
+    def test_stack_overflow(self):
+        reply, msgs = self.run_cell("func foo(n int) int { return boo(n) + 1 }\nfunc boo(n int) int { return foo(n) + 1 }\nfoo(1)", timeout=60)
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertIn("stack overflow", reply["content"]["evalue"])
+        reply, msgs = self.run_cell("1 + 1")
+        self.assertEqual(self.result(msgs), "2")
+
+    def test_bad_signature_is_dropped(self):
+        bad = Session(key=b"wrong key", username="intruder")
+        sock = self.kc.shell_channel.socket
+        msg = bad.msg("execute_request", {"code": 'panic("must not run")', "silent": False})
+        bad.send(sock, msg)
+        # The kernel ignores it and keeps answering.
+        msg_id = self.kc.kernel_info()
+        self.assertEqual(self.shell_reply(msg_id, timeout=5)["content"]["status"], "ok")
+        try:
+            m = self.kc.get_shell_msg(timeout=0.5)
+            self.assertNotEqual(m["parent_header"].get("msg_id"), msg["header"]["msg_id"])
+        except queue.Empty:
+            pass
+
+    def test_replayed_message_is_dropped(self):
+        sock = self.kc.shell_channel.socket
+        msg = self.kc.session.msg("execute_request", {"code": "replayedVar := 1", "silent": False,
+                                                        "store_history": True, "user_expressions": {}, "allow_stdin": False})
+        frames = self.kc.session.serialize(msg)
+        sock.send_multipart(frames)
+        self.shell_reply(msg["header"]["msg_id"])
+        sock.send_multipart(frames)
+        try:
+            m = self.kc.get_shell_msg(timeout=1)
+            self.assertNotEqual(m["parent_header"].get("msg_id"), msg["header"]["msg_id"])
+        except queue.Empty:
+            pass
+
+    def test_malformed_frames(self):
+        sock = self.kc.shell_channel.socket
+        sock.send_multipart([b"<IDS|MSG>", b"", b"not json", b"{}", b"{}", b"{}"])
+        sock.send_multipart([b"garbage"])
+        msg_id = self.kc.kernel_info()
+        self.assertEqual(self.shell_reply(msg_id, timeout=5)["content"]["status"], "ok")
+
+
+class TestShutdown(unittest.TestCase):
+    def test_shutdown_reply_on_control(self):
+        km, kc = start_new_kernel(kernel_name=KERNEL)
+        try:
+            msg = kc.session.msg("shutdown_request", {"restart": False})
+            kc.control_channel.send(msg)
+            reply = kc.get_control_msg(timeout=10)
+            self.assertEqual(reply["msg_type"], "shutdown_reply")
+            self.assertEqual(reply["parent_header"]["msg_id"], msg["header"]["msg_id"])
+            deadline = time.time() + 10
+            while km.is_alive() and time.time() < deadline:
+                time.sleep(0.05)
+            self.assertFalse(km.is_alive())
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
