@@ -1,9 +1,11 @@
 package cell
 
 import (
+	"cmp"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"slices"
 )
 
 // A Chunk is a group of items evaluated together: declarations in one file,
@@ -86,25 +88,57 @@ func Plan(src string, items []Item) []Chunk {
 	return chunks
 }
 
-// referenced returns every identifier used in item: an over-approximation
-// of the names it depends on.
+// referenced returns the set of names FreeNames reports for item.
 func referenced(src string, it Item) map[string]bool {
 	names := map[string]bool{}
-	f := parseItem(src, it)
-	if f == nil {
-		return names
+	for _, n := range FreeNames(src, it) {
+		names[n.Name] = true
 	}
-	ast.Inspect(f, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok {
-			names[id.Name] = true
-		}
-		return true
-	})
 	return names
 }
 
-// parseItem parses one item as a file (a declaration) or as the body of a
-// function (a statement), or returns nil on a syntax error.
+// A Name is an identifier and the byte offset in the cell where it
+// appears.
+type Name struct {
+	Name   string
+	Offset int
+}
+
+// FreeNames returns the identifiers item uses without declaring them
+// itself, in source order: the package-level names, imported packages and
+// predeclared identifiers it depends on. Parameters, receivers, local
+// variables, struct fields, selectors and composite-literal keys are not
+// included, so a method whose receiver is named p does not depend on a
+// variable p. A name used several times is reported at its first use.
+// An item that does not parse has no free names.
+func FreeNames(src string, it Item) []Name {
+	text := it.Text(src)
+	prefix := "package p;"
+	if it.Kind == Stmt || it.Tok == token.VAR {
+		prefix += "func _() {"
+		text += "\n}"
+	}
+	// Object resolution, deprecated for type checking, is exactly the
+	// syntactic scoping wanted here: what it leaves unresolved is free.
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", prefix+text, 0)
+	if err != nil {
+		return nil
+	}
+	var names []Name
+	seen := map[string]bool{}
+	ids := slices.Clone(f.Unresolved)
+	slices.SortFunc(ids, func(a, b *ast.Ident) int { return cmp.Compare(a.Pos(), b.Pos()) })
+	for _, id := range ids {
+		if seen[id.Name] || id.Name == "_" {
+			continue
+		}
+		seen[id.Name] = true
+		names = append(names, Name{Name: id.Name, Offset: it.Start + fset.Position(id.Pos()).Offset - len(prefix)})
+	}
+	return names
+}
+
 func parseItem(src string, it Item) *ast.File {
 	text := it.Text(src)
 	if it.Kind == Stmt || it.Tok == token.VAR {

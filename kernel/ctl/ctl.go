@@ -93,6 +93,9 @@ type Decl struct {
 	Seq  int    `json:"seq"`  // the number of the cell it came from
 	File string `json:"file"` // the name of that cell
 	Code string `json:"code"`
+	// Names are the package-level names it declares, or for an import the
+	// name the package is known by ("." for a dot import).
+	Names []string `json:"names,omitempty"`
 }
 
 // Writer writes messages as JSON lines; it is safe for concurrent use.

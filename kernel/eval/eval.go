@@ -14,6 +14,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"io"
 	"reflect"
 	"strconv"
@@ -42,6 +43,13 @@ type Interpreter struct {
 	seq     int
 	imports map[string]string // import path → local name, for every package imported so far
 	trace   *traceWriter
+
+	// globals are the package-level names cells declared and the names
+	// of imported packages; pkgNames maps import paths to package names
+	// and exported names, from the compiled packages.
+	globals  map[string]bool
+	pkgNames map[string]string
+	exported map[string][]string
 }
 
 // resultPkg is the import path of the package holding the function that
@@ -66,14 +74,42 @@ func New(cfg Config) (*Interpreter, error) {
 			return nil, fmt.Errorf("load packages: %w", err)
 		}
 	}
+	if cfg.Stdin != nil {
+		// Cells that read os.Stdin directly (bufio.NewScanner(os.Stdin))
+		// read what the front end sends, as fmt.Scan does. The variable is
+		// an io.Reader rather than an *os.File: reading is what cells do.
+		stdin := cfg.Stdin
+		if err := in.Use(interp.Exports{"os/os": {"Stdin": reflect.ValueOf(&stdin).Elem()}}); err != nil {
+			return nil, fmt.Errorf("load standard input: %w", err)
+		}
+	}
 	if err := in.Use(resultExports()); err != nil {
 		return nil, fmt.Errorf("load result package: %w", err)
 	}
 	e := &Interpreter{
-		in:      in,
-		pos:     positions{names: map[int]string{}},
-		imports: map[string]string{},
-		trace:   trace,
+		in:       in,
+		pos:      positions{names: map[int]string{}},
+		imports:  map[string]string{},
+		trace:    trace,
+		globals:  map[string]bool{},
+		pkgNames: map[string]string{},
+		exported: map[string][]string{},
+	}
+	for _, pkgs := range cfg.Pkgs {
+		for key, syms := range pkgs {
+			// Keys are "import/path/name".
+			i := strings.LastIndexByte(key, '/')
+			if i < 0 {
+				continue
+			}
+			path := key[:i]
+			e.pkgNames[path] = key[i+1:]
+			for name := range syms {
+				if token.IsExported(name) {
+					e.exported[path] = append(e.exported[path], name)
+				}
+			}
+		}
 	}
 	// The capture package is imported once; it is never listed to users.
 	if _, err := e.run(context.Background(), "package main; import "+resultName+" "+strconv.Quote(resultPkg), false); err != nil {
@@ -146,13 +182,19 @@ func (e *Interpreter) Execute(ctx context.Context, name, code string) Outcome {
 				return out
 			}
 			e.imports[spec.Path] = spec.Name
-			out.Decls = append(out.Decls, ctl.Decl{Kind: "import", Seq: seq, File: name, Code: src})
+			local := e.importName(spec.Path, spec.Name)
+			e.declare(local)
+			out.Decls = append(out.Decls, ctl.Decl{Kind: "import", Seq: seq, File: name, Code: src, Names: local})
 		}
 	}
 
 	// Then declarations and statements, in the order Plan gives; a trailing
 	// expression is evaluated last, for its value.
 	last, hasLast := cell.LastExpr(code, items)
+	if err := e.checkNames(name, code, items); err != nil {
+		out.Err = e.compileError(err, code)
+		return out
+	}
 	for _, c := range cell.Plan(code, items) {
 		chunk := c.Items
 		if hasLast && chunk[len(chunk)-1] == last {
@@ -165,13 +207,18 @@ func (e *Interpreter) Execute(ctx context.Context, name, code string) Outcome {
 		if c.Kind == cell.Decl {
 			src := cell.DeclSource(at, code, chunk...)
 			if _, err = e.run(ctx, src, false); err == nil {
-				out.Decls = append(out.Decls, ctl.Decl{Kind: "decl", Seq: seq, File: name, Code: src})
+				names := declaredNames(code, chunk)
+				e.declare(names)
+				out.Decls = append(out.Decls, ctl.Decl{Kind: "decl", Seq: seq, File: name, Code: src, Names: names})
 			}
 		} else {
 			_, err = e.run(ctx, cell.StmtSource(at, code, chunk...), true)
+			if err == nil {
+				e.declare(declaredNames(code, chunk))
+			}
 			for _, it := range chunk {
 				if it.Tok == token.VAR {
-					out.Decls = append(out.Decls, ctl.Decl{Kind: "var", Seq: seq, File: name, Code: cell.StmtSource(at, code, it)})
+					out.Decls = append(out.Decls, ctl.Decl{Kind: "var", Seq: seq, File: name, Code: cell.StmtSource(at, code, it), Names: cell.DeclaredNames(code, it)})
 				}
 			}
 		}
@@ -202,6 +249,7 @@ func (e *Interpreter) Restore(ctx context.Context, decls []ctl.Decl) *ctl.Error 
 			failed = append(failed, e.pos.rewrite(err.Error()))
 			continue
 		}
+		e.declare(d.Names)
 		if d.Kind == "import" {
 			if f, err := parser.ParseFile(token.NewFileSet(), "", d.Code, parser.ImportsOnly); err == nil {
 				for _, s := range f.Imports {
@@ -302,6 +350,27 @@ func (e *Interpreter) compile(src string, stmts bool) (prog *interp.Program, err
 	if stmts {
 		node = f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body
 	}
+	prog, err = e.compileNode(node)
+	if err != nil && stmts && strings.Contains(err.Error(), "definition loop") {
+		// The interpreter reports a global := whose type it cannot work out
+		// (often because a name is undefined) as a definition loop. The same
+		// statements compiled inside a function literal, which is never
+		// called, give the real error.
+		body := node.(*ast.BlockStmt)
+		probe := &ast.BlockStmt{Lbrace: body.Lbrace, Rbrace: body.Rbrace, List: []ast.Stmt{&ast.AssignStmt{
+			Lhs: []ast.Expr{ast.NewIdent("_")},
+			Tok: token.ASSIGN,
+			Rhs: []ast.Expr{&ast.FuncLit{Type: &ast.FuncType{Params: &ast.FieldList{}}, Body: body}},
+		}}}
+		if _, perr := e.compileNode(probe); perr != nil {
+			err = perr
+		}
+	}
+	return prog, err
+}
+
+// compileNode compiles node, turning an interpreter panic into an error.
+func (e *Interpreter) compileNode(node ast.Node) (prog *interp.Program, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			prog, err = nil, fmt.Errorf("the interpreter failed on this code: %v", r)
@@ -326,4 +395,76 @@ func lineCol(src string, off int) (int, int) {
 	line := 1 + strings.Count(src[:off], "\n")
 	col := off - (strings.LastIndexByte(src[:off], '\n') + 1) + 1
 	return line, col
+}
+
+// importName returns the names an import of path as name makes visible
+// in cells: the package's name, its exported names for a dot import, or
+// nothing for a blank import.
+func (e *Interpreter) importName(path, name string) []string {
+	switch name {
+	case "_":
+		return nil
+	case ".":
+		return e.exported[path]
+	case "":
+		if n, ok := e.pkgNames[path]; ok {
+			return []string{n}
+		}
+		return []string{path[strings.LastIndexByte(path, '/')+1:]}
+	}
+	return []string{name}
+}
+
+// declare records names as declared at package level.
+func (e *Interpreter) declare(names []string) {
+	for _, n := range names {
+		e.globals[n] = true
+	}
+}
+
+// declaredNames returns the package-level names items declare.
+func declaredNames(code string, items []cell.Item) []string {
+	var names []string
+	for _, it := range items {
+		names = append(names, cell.DeclaredNames(code, it)...)
+	}
+	return names
+}
+
+// checkNames reports the first name a cell uses that is declared neither
+// by the cell, nor by an earlier one, nor by the language: the interpreter
+// would otherwise report some of these confusingly (a definition loop) or
+// leave half-defined variables behind.
+func (e *Interpreter) checkNames(file, code string, items []cell.Item) error {
+	own := map[string]bool{}
+	for _, it := range items {
+		if it.Kind == cell.Import {
+			specs, err := cell.Imports(code, it)
+			if err != nil {
+				continue
+			}
+			for _, s := range specs {
+				for _, n := range e.importName(s.Path, s.Name) {
+					own[n] = true
+				}
+			}
+			continue
+		}
+		for _, n := range cell.DeclaredNames(code, it) {
+			own[n] = true
+		}
+	}
+	for _, it := range items {
+		if it.Kind == cell.Import {
+			continue
+		}
+		for _, n := range cell.FreeNames(code, it) {
+			if own[n.Name] || e.globals[n.Name] || types.Universe.Lookup(n.Name) != nil {
+				continue
+			}
+			line, col := lineCol(code, n.Offset)
+			return fmt.Errorf("%s:%d:%d: undefined: %s", file, line, col, n.Name)
+		}
+	}
+	return nil
 }

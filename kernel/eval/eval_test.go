@@ -83,6 +83,36 @@ func TestCells(t *testing.T) {
 	})
 }
 
+func TestNames(t *testing.T) {
+	runSteps(t, []step{
+		{code: "a := 1\nb := a + missing", err: "cell[1]:2:10: undefined: missing"},
+		{code: "a", err: "cell[2]:1:1: undefined: a"},
+		{code: "type point struct{ X, Y int }\nfunc (p point) Sum() int { return p.X + p.Y }\np := point{2, 3}"},
+		{code: "p.Sum()", result: "5"},
+		{code: "q := point{X: 1}\nq.X", result: "1"},
+		{code: "import m \"math\"\nm.Sqrt(4)", result: "2"},
+		{code: "import . \"strings\"\nToUpper(\"a\")", result: `"A"`},
+		{code: "import \"math/rand/v2\"\nrand.IntN(1)", result: "0"},
+		{code: "func fact(n int) int {\n\tif n < 2 {\n\t\treturn 1\n\t}\n\treturn n * fact(n-1)\n}\nfact(5)", result: "120"},
+		{code: "func f() { undefinedInside() }", err: "cell[10]:1:12: undefined: undefinedInside"},
+	})
+}
+
+func TestStdin(t *testing.T) {
+	var out bytes.Buffer
+	e, err := New(Config{Stdout: &out, Stderr: &out, Stdin: strings.NewReader("first line\n42\n"), Pkgs: []interp.Exports{stdlib.Symbols}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := e.Execute(context.Background(), "cell[1]", "import (\n\t\"bufio\"\n\t\"fmt\"\n\t\"os\"\n)\nr := bufio.NewReader(os.Stdin)\nline, _ := r.ReadString('\\n')\nvar n int\nfmt.Fscan(r, &n)\nfmt.Printf(\"%q %d\", line, n)")
+	if o.Err != nil {
+		t.Fatal(o.Err)
+	}
+	if got, want := out.String(), `"first line\n" 42`; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+}
+
 func TestPanicTraceback(t *testing.T) {
 	e, _ := newTest(t)
 	e.Execute(context.Background(), "cell[1]", "func divide(a, b int) int {\n\treturn a / b\n}")

@@ -8,6 +8,7 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"runtime"
 	"sync"
 	"syscall"
 
@@ -27,6 +28,10 @@ func RunChild(pkgs []interp.Exports) error {
 	}
 	// Standard error for cells is its own pipe; fd 2 is left to the Go
 	// runtime, whose crash reports the kernel reads there.
+	// The *os.File of fd 2 must stay reachable: its finalizer would close
+	// the descriptor, and crash reports with it.
+	runtimeStderr := os.Stderr
+	defer runtime.KeepAlive(runtimeStderr)
 	os.Stderr = os.NewFile(ctl.StderrFD, "stderr")
 	log.SetOutput(os.Stderr)
 	// The front end may signal the whole process group; interrupts reach

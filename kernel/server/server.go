@@ -265,8 +265,19 @@ func (s *Server) handleStdin(r *Request) {
 	}
 	s.inputMu.Lock()
 	ch := s.inputs[r.ParentHeader().MsgID]
+	if ch == nil && len(s.inputs) == 1 {
+		// Some clients (jupyter_client's input, for one) send the reply
+		// without a parent header; like ipykernel, take it as the answer
+		// to the one pending request.
+		for _, c := range s.inputs {
+			ch = c
+		}
+	}
 	s.inputMu.Unlock()
 	if ch != nil {
-		ch <- reply
+		select {
+		case ch <- reply:
+		default: // a second reply to the same request
+		}
 	}
 }

@@ -33,10 +33,12 @@ class KernelCase(unittest.TestCase):
         self.drain()
 
     def drain(self):
-        for ch in (self.kc.iopub_channel, self.kc.shell_channel, self.kc.control_channel):
+        # The client's get_*_msg methods, not the channels': in jupyter_client 7
+        # the blocking client's control channel is the asynchronous one.
+        for get in (self.kc.get_iopub_msg, self.kc.get_shell_msg, self.kc.get_control_msg):
             while True:
                 try:
-                    ch.get_msg(timeout=0.05)
+                    get(timeout=0.05)
                 except queue.Empty:
                     break
 

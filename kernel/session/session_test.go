@@ -1,0 +1,133 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/golessons/golessons/kernel/ctl"
+)
+
+// binary is the kernel built for these tests; its session-child command is
+// the child process.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "session-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "golessons")
+	build := exec.Command("go", "build", "-o", binary, "github.com/golessons/golessons")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// recorder keeps what a session outputs, by parent.
+type recorder struct {
+	mu     sync.Mutex
+	text   map[any]string
+	events []ctl.Event
+}
+
+func (r *recorder) Stream(parent any, name, text string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.text[parent] += text
+}
+
+func (r *recorder) Event(parent any, ev ctl.Event) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, ev)
+}
+
+func (r *recorder) output(parent any) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.text[parent]
+}
+
+func start(t *testing.T) (*Session, *recorder) {
+	t.Helper()
+	rec := &recorder{text: map[any]string{}}
+	s, err := Start(Config{Argv: []string{binary, "session-child"}, Output: rec, FlushInterval: 5 * time.Millisecond, Grace: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, rec
+}
+
+func run(t *testing.T, s *Session, n int, code string) Reply {
+	t.Helper()
+	return s.Execute(context.Background(), Request{Code: code, Name: fmt.Sprintf("cell[%d]", n)}, n)
+}
+
+func TestCrashesAreNamedAndDeclarationsRestored(t *testing.T) {
+	s, _ := start(t)
+	if r := run(t, s, 1, "const answer = 42\nfunc twice(n int) int { return 2 * n }"); r.Status != "ok" {
+		t.Fatalf("declarations: %+v", r.Error)
+	}
+	for i, c := range []struct{ code, want string }{
+		{`go func() { panic("in a goroutine") }()` + "\nimport \"time\"\ntime.Sleep(time.Second)", "in a goroutine"},
+		{"func foo(n int) int { return boo(n) + 1 }\nfunc boo(n int) int { return foo(n) + 1 }\nfoo(1)", "stack overflow"},
+		{"import \"os\"\nos.Exit(3)", "status 3"},
+		{"m := map[int]int{}\nfor i := 0; i < 4; i++ {\n\tgo func() {\n\t\tfor j := 0; ; j++ {\n\t\t\tm[j] = i\n\t\t}\n\t}()\n}\nselect {}", "concurrent map"},
+	} {
+		r := run(t, s, i+2, c.code)
+		if r.Status != "error" || r.Error == nil {
+			t.Fatalf("%q: status %s, want an error", c.code, r.Status)
+		}
+		if !strings.Contains(r.Error.Value, c.want) {
+			t.Errorf("%q: error %q, want it to mention %q", c.code, r.Error.Value, c.want)
+		}
+		if r := run(t, s, 100+i, "twice(answer)"); r.Status != "ok" || r.Result["text/plain"] != "84" {
+			t.Errorf("after %q: %+v %v, want 84", c.code, r.Error, r.Result)
+		}
+	}
+}
+
+func TestOutputOrderAndLateOutput(t *testing.T) {
+	s, rec := start(t)
+	r := run(t, s, 1, "import (\n\t\"fmt\"\n\t\"os\"\n\t\"time\"\n)\nfmt.Println(\"out\")\nfmt.Fprintln(os.Stderr, \"err\")\ngo func() { time.Sleep(50 * time.Millisecond); fmt.Println(\"late\") }()")
+	if r.Status != "ok" {
+		t.Fatal(r.Error)
+	}
+	if got := rec.output(1); got != "out\nerr\n" {
+		t.Errorf("cell 1 output %q", got)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if got := rec.output(1); got != "out\nerr\nlate\n" {
+		t.Errorf("late output: cell 1 output %q", got)
+	}
+}
+
+func TestInterrupt(t *testing.T) {
+	s, _ := start(t)
+	run(t, s, 1, "kept := 7")
+	for _, code := range []string{"for {}", "import \"time\"\ntime.Sleep(time.Hour)"} {
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		r := s.Execute(ctx, Request{Code: code, Name: "cell[2]"}, 2)
+		cancel()
+		if r.Status != "error" || r.Error.Name != "interrupted" {
+			t.Errorf("%q: %+v, want interrupted", code, r.Error)
+		}
+	}
+	if r := run(t, s, 3, "1 + 1"); r.Result["text/plain"] != "2" {
+		t.Errorf("after interrupts: %+v %v", r.Error, r.Result)
+	}
+}
