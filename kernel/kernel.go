@@ -244,7 +244,7 @@ func kernelInfo() wire.KernelInfoReply {
 			PygmentsLexer:  "go",
 			CodeMirrorMode: "go",
 		},
-		Banner: fmt.Sprintf("Go %s (lessons kernel %s): cells are Go, evaluated by an interpreter with compiled lesson packages.\nType %%help for the kernel's commands.", runtime.Version()[2:], Version),
+		Banner: fmt.Sprintf("Go %s (lessons kernel %s): cells are Go, evaluated by an interpreter with compiled lesson packages.\nWrite ?name or name? for the documentation of name, e.g. ?fmt.Println.", runtime.Version()[2:], Version),
 		HelpLinks: []wire.HelpLink{
 			{Text: "Go documentation", URL: "https://go.dev/doc/"},
 			{Text: "Go standard library", URL: "https://pkg.go.dev/std"},

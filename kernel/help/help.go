@@ -60,7 +60,12 @@ func (h *Help) AddCell(code string) {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	prevEnd := 0
 	for _, it := range items {
+		// What lies between items is space and comments: keep it with the
+		// next item so that its doc comment is found.
+		start := prevEnd
+		prevEnd = it.End
 		switch {
 		case it.Kind == cell.Import:
 			specs, _ := cell.Imports(code, it)
@@ -72,7 +77,7 @@ func (h *Help) AddCell(code string) {
 				h.imports[name] = s.Path
 			}
 		case it.Kind == cell.Decl:
-			h.addDecls(it.Text(code))
+			h.addDecls(code[start:it.End])
 		default:
 			for _, n := range cell.DeclaredNames(code, it) {
 				h.decls[n] = decl{name: n, kind: "var", sig: strings.TrimSpace(it.Text(code))}
