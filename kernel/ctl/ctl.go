@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"sync"
 )
 
@@ -73,6 +74,10 @@ type Event struct {
 
 	// EvClear
 	Wait bool `json:"wait,omitempty"`
+
+	// EvDisplay and EvClear: the fence marker written to standard output
+	// and error just before the event, or 0 for none.
+	Fence uint64 `json:"fence,omitempty"`
 
 	// EvInput
 	Prompt   string `json:"prompt,omitempty"`
@@ -139,4 +144,19 @@ func (r *Reader) Read(v any) error {
 		return fmt.Errorf("decode control message: %w", err)
 	}
 	return nil
+}
+
+// Fence markers order events among output: before an event that must
+// appear at its place in the output, the child writes Fence(n) to its
+// standard output and standard error, and sends the event with Fence n.
+// The kernel delivers the text before the marker, then the event, then the
+// text after it. The marker never reaches the front end.
+const (
+	FencePrefix = "\x00golessons-fence:"
+	FenceEnd    = '\x00'
+)
+
+// Fence returns the marker of fence n.
+func Fence(n uint64) string {
+	return FencePrefix + strconv.FormatUint(n, 10) + string(FenceEnd)
 }

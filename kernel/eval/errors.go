@@ -142,7 +142,7 @@ type traceWriter struct {
 	lines []string
 }
 
-var panicLine = regexp.MustCompile(`^(?:_\.go:)?(\d{7,}):(\d+): panic: (.*)\n?$`)
+var panicLine = regexp.MustCompile(`^(?:_\.go:)?(\d{5,}):(\d+): panic: (.*)\n?$`)
 
 func (w *traceWriter) Write(p []byte) (int, error) {
 	if panicLine.Match(p) {

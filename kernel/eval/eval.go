@@ -40,7 +40,6 @@ type Config struct {
 type Interpreter struct {
 	in      *interp.Interpreter
 	pos     positions
-	seq     int
 	imports map[string]string // import path → local name, for every package imported so far
 	trace   *traceWriter
 
@@ -88,7 +87,7 @@ func New(cfg Config) (*Interpreter, error) {
 	}
 	e := &Interpreter{
 		in:       in,
-		pos:      positions{names: map[int]string{}},
+		pos:      positions{names: map[int]string{}, pinned: map[int]bool{}},
 		imports:  map[string]string{},
 		trace:    trace,
 		globals:  map[string]bool{},
@@ -144,9 +143,7 @@ type Outcome struct {
 
 // Execute evaluates code as cell number seq, shown to users as name.
 func (e *Interpreter) Execute(ctx context.Context, name, code string) Outcome {
-	e.seq++
-	seq := e.seq
-	e.pos.names[seq] = name
+	seq := e.pos.alloc(name)
 	at := cell.Pos{File: fileName, Line: cellLine(seq)}
 
 	var out Outcome
@@ -183,7 +180,7 @@ func (e *Interpreter) Execute(ctx context.Context, name, code string) Outcome {
 			}
 			e.imports[spec.Path] = spec.Name
 			local := e.importName(spec.Path, spec.Name)
-			e.declare(local)
+			e.declare(seq, local)
 			out.Decls = append(out.Decls, ctl.Decl{Kind: "import", Seq: seq, File: name, Code: src, Names: local})
 		}
 	}
@@ -208,13 +205,13 @@ func (e *Interpreter) Execute(ctx context.Context, name, code string) Outcome {
 			src := cell.DeclSource(at, code, chunk...)
 			if _, err = e.run(ctx, src, false); err == nil {
 				names := declaredNames(code, chunk)
-				e.declare(names)
+				e.declare(seq, names)
 				out.Decls = append(out.Decls, ctl.Decl{Kind: "decl", Seq: seq, File: name, Code: src, Names: names})
 			}
 		} else {
 			_, err = e.run(ctx, cell.StmtSource(at, code, chunk...), true)
 			if err == nil {
-				e.declare(declaredNames(code, chunk))
+				e.declare(seq, declaredNames(code, chunk))
 			}
 			for _, it := range chunk {
 				if it.Tok == token.VAR {
@@ -243,13 +240,12 @@ func (e *Interpreter) Execute(ctx context.Context, name, code string) Outcome {
 func (e *Interpreter) Restore(ctx context.Context, decls []ctl.Decl) *ctl.Error {
 	var failed []string
 	for _, d := range decls {
-		e.pos.names[d.Seq] = d.File
-		e.seq = max(e.seq, d.Seq)
+		e.pos.restored(d.Seq, d.File)
 		if _, err := e.run(ctx, d.Code, d.Kind == "var"); err != nil {
 			failed = append(failed, e.pos.rewrite(err.Error()))
 			continue
 		}
-		e.declare(d.Names)
+		e.declare(d.Seq, d.Names)
 		if d.Kind == "import" {
 			if f, err := parser.ParseFile(token.NewFileSet(), "", d.Code, parser.ImportsOnly); err == nil {
 				for _, s := range f.Imports {
@@ -272,9 +268,7 @@ func (e *Interpreter) Restore(ctx context.Context, decls []ctl.Decl) *ctl.Error 
 // Expression evaluates expr on its own, as for user_expressions, and
 // returns its result in the form execute_reply carries.
 func (e *Interpreter) Expression(ctx context.Context, expr string) map[string]any {
-	e.seq++
-	e.pos.names[e.seq] = "expression"
-	at := cell.Pos{File: fileName, Line: cellLine(e.seq)}
+	at := cell.Pos{File: fileName, Line: cellLine(e.pos.alloc("expression"))}
 	bundle, err := e.value(ctx, at, expr, cell.Item{Kind: cell.Stmt, Start: 0, End: len(expr)})
 	if err != nil {
 		f := e.failure(err, expr)
@@ -415,10 +409,14 @@ func (e *Interpreter) importName(path, name string) []string {
 	return []string{name}
 }
 
-// declare records names as declared at package level.
-func (e *Interpreter) declare(names []string) {
+// declare records names as declared at package level by the cell in slot
+// seq, whose code then lives on.
+func (e *Interpreter) declare(seq int, names []string) {
 	for _, n := range names {
 		e.globals[n] = true
+	}
+	if len(names) > 0 {
+		e.pos.pin(seq)
 	}
 }
 

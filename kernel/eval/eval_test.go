@@ -13,7 +13,7 @@ import (
 	"github.com/golessons/golessons/lessons/symbols"
 )
 
-func newTest(t *testing.T) (*Interpreter, *bytes.Buffer) {
+func newTest(t testing.TB) (*Interpreter, *bytes.Buffer) {
 	t.Helper()
 	var out bytes.Buffer
 	e, err := New(Config{Stdout: &out, Stderr: &out, Stdin: strings.NewReader(""), Pkgs: []interp.Exports{stdlib.Symbols, symbols.Symbols}})

@@ -26,6 +26,14 @@ func RunChild(pkgs []interp.Exports) error {
 	for _, fd := range []int{ctl.RequestFD, ctl.EventFD, ctl.StderrFD} {
 		unix.CloseOnExec(fd)
 	}
+	// Non-blocking pipes are served by the runtime's poller: a goroutine
+	// waiting for a request parks without holding a thread, and the cell
+	// it hands over starts at once.
+	for _, fd := range []int{ctl.RequestFD, ctl.EventFD} {
+		if err := unix.SetNonblock(fd, true); err != nil {
+			return fmt.Errorf("control pipes: %w", err)
+		}
+	}
 	// Standard error for cells is its own pipe; fd 2 is left to the Go
 	// runtime, whose crash reports the kernel reads there.
 	// The *os.File of fd 2 must stay reachable: its finalizer would close
@@ -41,7 +49,7 @@ func RunChild(pkgs []interp.Exports) error {
 	events := ctl.NewWriter(os.NewFile(ctl.EventFD, "events"))
 	s := &server{events: events}
 	s.stdin = &stdin{s: s}
-	display.SetPublisher(publisher{events})
+	display.SetPublisher(&publisher{w: events, stdout: os.Stdout, stderr: os.Stderr})
 	e, err := New(Config{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: s.stdin, Pkgs: pkgs})
 	if err != nil {
 		return err
@@ -194,17 +202,40 @@ func (in *stdin) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// publisher sends display output to the kernel as events.
-type publisher struct{ w *ctl.Writer }
+// publisher sends display output to the kernel as events, each behind a
+// fence in standard output and error so that it keeps its place among
+// the cell's prints.
+type publisher struct {
+	w              *ctl.Writer
+	stdout, stderr io.Writer
 
-func (p publisher) Display(data, metadata map[string]any, id string, update bool) error {
+	mu    sync.Mutex // one fence and its event at a time
+	fence uint64
+}
+
+func (p *publisher) send(ev ctl.Event) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.fence++
+	marker := []byte(ctl.Fence(p.fence))
+	if _, err := p.stdout.Write(marker); err != nil {
+		return err
+	}
+	if _, err := p.stderr.Write(marker); err != nil {
+		return err
+	}
+	ev.Fence = p.fence
+	return p.w.Write(ev)
+}
+
+func (p *publisher) Display(data, metadata map[string]any, id string, update bool) error {
 	ev := ctl.Event{Kind: ctl.EvDisplay, Data: data, Metadata: metadata, Update: update}
 	if id != "" {
 		ev.Transient = map[string]any{"display_id": id}
 	}
-	return p.w.Write(ev)
+	return p.send(ev)
 }
 
-func (p publisher) Clear(wait bool) error {
-	return p.w.Write(ctl.Event{Kind: ctl.EvClear, Wait: wait})
+func (p *publisher) Clear(wait bool) error {
+	return p.send(ctl.Event{Kind: ctl.EvClear, Wait: wait})
 }

@@ -57,7 +57,9 @@ func (s *socket) send(m *wire.Message, signer *wire.Signer) error {
 	frames := wire.Encode(m, signer)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.zs.Send(zmq4.NewMsgFrom(frames...)); err != nil {
+	// SendMulti writes all frames with one system call where the socket
+	// type allows it (PUB does; ROUTER writes frame by frame either way).
+	if err := s.zs.SendMulti(zmq4.NewMsgFrom(frames...)); err != nil {
 		return fmt.Errorf("send %s on %s: %w", m.Header.MsgType, s.name, err)
 	}
 	return nil
@@ -72,8 +74,6 @@ type Server struct {
 
 	shell, control, stdin, iopub, hb *socket
 
-	pub chan *wire.Message
-
 	inputMu sync.Mutex
 	inputs  map[string]chan wire.InputReply // by input_request msg_id
 }
@@ -85,8 +85,10 @@ func Listen(ctx context.Context, info ConnectionInfo, logger *log.Logger) (*Serv
 		signer:  wire.NewSigner([]byte(info.Key)),
 		session: uuid.NewString(),
 		log:     logger,
-		pub:     make(chan *wire.Message, 4096),
 		inputs:  map[string]chan wire.InputReply{},
+	}
+	if err := registerTransports(); err != nil {
+		return nil, err
 	}
 	binds := []struct {
 		sock **socket
@@ -102,7 +104,7 @@ func Listen(ctx context.Context, info ConnectionInfo, logger *log.Logger) (*Serv
 	}
 	for _, b := range binds {
 		zs := b.make(ctx, zmq4.WithID(zmq4.SocketIdentity(s.session+"-"+b.name)))
-		if err := zs.Listen(info.Endpoint(b.port)); err != nil {
+		if err := zs.Listen(bufferedEndpoint(info.Endpoint(b.port))); err != nil {
 			s.Close()
 			return nil, fmt.Errorf("listen %s on %s: %w", b.name, info.Endpoint(b.port), err)
 		}
@@ -131,13 +133,10 @@ func (s *Server) Serve(ctx context.Context, h Handler) error {
 		go func() { defer wg.Done(); f() }()
 	}
 	run(func() { s.heartbeat(ctx) })
-	run(func() { s.publish(ctx) })
 	run(func() { s.receive(ctx, s.shell, h.HandleShell) })
 	run(func() { s.receive(ctx, s.control, h.HandleControl) })
 	run(func() { s.receive(ctx, s.stdin, s.handleStdin) })
 	<-ctx.Done()
-	// Let what was published before the end go out.
-	s.drainPublish()
 	s.Close()
 	wg.Wait()
 	return nil
@@ -195,32 +194,13 @@ func (s *Server) Publish(parent *wire.Message, msgType string, content any) erro
 		return err
 	}
 	m.Identities = [][]byte{[]byte(msgType)} // the topic
-	s.pub <- m
+	// zmq4's PUB queues the message and returns; the socket's lock keeps
+	// messages in the order they were published.
+	if err := s.iopub.send(m, s.signer); err != nil {
+		s.log.Printf("%v", err)
+		return err
+	}
 	return nil
-}
-
-func (s *Server) publish(ctx context.Context) {
-	for {
-		select {
-		case m := <-s.pub:
-			if err := s.iopub.send(m, s.signer); err != nil {
-				s.log.Printf("%v", err)
-			}
-		case <-ctx.Done():
-			return
-		}
-	}
-}
-
-func (s *Server) drainPublish() {
-	for {
-		select {
-		case m := <-s.pub:
-			_ = s.iopub.send(m, s.signer)
-		default:
-			return
-		}
-	}
 }
 
 // ErrInputInterrupted is returned by Input when its context ends first.

@@ -141,6 +141,12 @@ func (c *child) loop(st *streams, handle func(ctl.Event)) {
 	}
 	buf := make([]byte, 256<<10)
 	var lines []byte // partial event line
+	held := map[string]*fenced{"stdout": {}, "stderr": {}}
+	write := func(name string, text []byte) {
+		if len(text) > 0 {
+			st.write(name, text)
+		}
+	}
 	drain := func(fd int, name string) bool {
 		for {
 			n, err := unix.Read(fd, buf)
@@ -152,7 +158,7 @@ func (c *child) loop(st *streams, handle func(ctl.Event)) {
 					}
 					c.mu.Unlock()
 				} else {
-					st.write(name, buf[:n])
+					write(name, held[name].feed(buf[:n]))
 				}
 				continue
 			}
@@ -209,7 +215,17 @@ func (c *child) loop(st *streams, handle func(ctl.Event)) {
 			}
 			var ev ctl.Event
 			if err := json.Unmarshal(lines[:i], &ev); err == nil {
+				if ev.Fence > 0 {
+					// Events are read in batches: the output written
+					// before this one may have arrived after the last
+					// drain.
+					drainOutput()
+				}
 				handle(ev)
+				if ev.Fence > 0 {
+					write("stdout", held["stdout"].release(ev.Fence))
+					write("stderr", held["stderr"].release(ev.Fence))
+				}
 			}
 			lines = lines[i+1:]
 		}
@@ -218,6 +234,8 @@ func (c *child) loop(st *streams, handle func(ctl.Event)) {
 	err := c.cmd.Wait()
 	drainOutput()
 	drain(c.crashFD, "")
+	write("stdout", held["stdout"].rest())
+	write("stderr", held["stderr"].rest())
 	st.flush()
 	c.reqFile.Close()
 	for _, fd := range []int{c.evFD, c.outFD, c.errFD, c.crashFD} {

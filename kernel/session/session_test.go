@@ -41,18 +41,23 @@ type recorder struct {
 	mu     sync.Mutex
 	text   map[any]string
 	events []ctl.Event
+	log    strings.Builder // stdout text and "[display]" in delivery order
 }
 
 func (r *recorder) Stream(parent any, name, text string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.text[parent] += text
+	if name == "stdout" {
+		r.log.WriteString(text)
+	}
 }
 
 func (r *recorder) Event(parent any, ev ctl.Event) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.events = append(r.events, ev)
+	r.log.WriteString("[display]")
 }
 
 func (r *recorder) output(parent any) string {
@@ -61,7 +66,7 @@ func (r *recorder) output(parent any) string {
 	return r.text[parent]
 }
 
-func start(t *testing.T) (*Session, *recorder) {
+func start(t testing.TB) (*Session, *recorder) {
 	t.Helper()
 	rec := &recorder{text: map[any]string{}}
 	s, err := Start(Config{Argv: []string{binary, "session-child"}, Output: rec, FlushInterval: 5 * time.Millisecond, Grace: 300 * time.Millisecond})
@@ -129,5 +134,23 @@ func TestInterrupt(t *testing.T) {
 	}
 	if r := run(t, s, 3, "1 + 1"); r.Result["text/plain"] != "2" {
 		t.Errorf("after interrupts: %+v %v", r.Error, r.Result)
+	}
+}
+
+func TestDisplayKeepsItsPlaceInOutput(t *testing.T) {
+	s, rec := start(t)
+	code := "import (\n\t\"fmt\"\n\t\"github.com/golessons/golessons/lessons/display\"\n)\n" +
+		"for i := 0; i < 200; i++ {\n\tfmt.Print(\"a\")\n\tdisplay.Show(display.Text(\"x\"))\n\tfmt.Print(\"b\")\n}"
+	if r := run(t, s, 1, code); r.Status != "ok" {
+		t.Fatal(r.Error)
+	}
+	rec.mu.Lock()
+	got := rec.log.String()
+	rec.mu.Unlock()
+	if want := strings.Repeat("a[display]b", 200); got != want {
+		t.Errorf("order of output and displays:\n got %.200q\nwant %.200q", got, want)
+	}
+	if strings.Contains(rec.output(1), "fence") {
+		t.Error("a fence marker reached the output")
 	}
 }
