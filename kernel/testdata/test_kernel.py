@@ -305,5 +305,46 @@ class TestShutdown(unittest.TestCase):
             km.shutdown_kernel(now=True)
 
 
+class TestTransports(unittest.TestCase):
+    def test_ipc(self):
+        import tempfile
+        from jupyter_client.manager import KernelManager
+        with tempfile.TemporaryDirectory() as d:
+            km = KernelManager(kernel_name=KERNEL, transport="ipc", ip=os.path.join(d, "kernel"))
+            km.start_kernel()
+            kc = km.client()
+            kc.start_channels()
+            try:
+                kc.wait_for_ready(timeout=30)
+                msg_id = kc.execute("6 * 7")
+                reply = kc.get_shell_msg(timeout=TIMEOUT)
+                self.assertEqual(reply["content"]["status"], "ok")
+                while True:
+                    m = kc.get_iopub_msg(timeout=TIMEOUT)
+                    if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "execute_result":
+                        self.assertEqual(m["content"]["data"]["text/plain"], "42")
+                        break
+            finally:
+                kc.stop_channels()
+                km.shutdown_kernel(now=True)
+
+    def test_unsigned_session(self):
+        from jupyter_client.manager import KernelManager
+        km = KernelManager(kernel_name=KERNEL)
+        km.session.key = b""  # an empty key: messages are not signed
+        km.start_kernel()
+        kc = km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=30)
+            kc.execute("1")
+            reply = kc.get_shell_msg(timeout=TIMEOUT)
+            self.assertEqual(reply["content"]["status"], "ok")
+            self.assertEqual(reply["header"]["msg_type"], "execute_reply")
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
