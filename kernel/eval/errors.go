@@ -1,14 +1,17 @@
 package eval
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"go/scanner"
 	"io"
+	"reflect"
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/traefik/yaegi/interp"
 
@@ -32,7 +35,10 @@ const (
 // failure describes err, returned while evaluating code.
 func (e *Interpreter) failure(err error, code string) *ctl.Error {
 	var p interp.Panic
+	var gp goPanicError
 	switch {
+	case errors.As(err, &gp):
+		return gp.err
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return &ctl.Error{
 			Name:      Interrupted,
@@ -122,6 +128,10 @@ func (e *Interpreter) panicError(p interp.Panic) *ctl.Error {
 // panicValue formats a recovered value as Go's panic message does.
 func panicValue(v any) string {
 	switch x := v.(type) {
+	case reflect.Value:
+		if x.IsValid() && x.CanInterface() {
+			return panicValue(x.Interface())
+		}
 	case error:
 		return x.Error()
 	case fmt.Stringer:
@@ -156,6 +166,13 @@ func (w *traceWriter) Write(p []byte) (int, error) {
 	return w.dst.Write(p)
 }
 
+// take returns the frames recorded so far and forgets them.
+func (w *traceWriter) take() []frame {
+	f := w.frames()
+	w.start()
+	return f
+}
+
 // start forgets the frames of earlier panics.
 func (w *traceWriter) start() {
 	w.mu.Lock()
@@ -182,4 +199,19 @@ func (w *traceWriter) frames() []frame {
 		out = append(out, frame{seq: seq, line: l, col: c, fn: m[3]})
 	}
 	return out
+}
+
+// quietLog is the standard logger's output while an interpreter exists:
+// the interpreter logs some failures it then panics with (and which are
+// reported as errors); those lines are dropped while code is compiled.
+type quietLog struct {
+	w         io.Writer
+	compiling *atomic.Bool
+}
+
+func (q quietLog) Write(p []byte) (int, error) {
+	if q.compiling.Load() && bytes.HasSuffix(bytes.TrimRight(p, "\n"), []byte(" nil type")) {
+		return len(p), nil
+	}
+	return q.w.Write(p)
 }

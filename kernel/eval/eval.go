@@ -16,9 +16,11 @@ import (
 	"go/token"
 	"go/types"
 	"io"
+	"log"
 	"reflect"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/traefik/yaegi/interp"
 
@@ -49,6 +51,9 @@ type Interpreter struct {
 	globals  map[string]bool
 	pkgNames map[string]string
 	exported map[string][]string
+
+	gr        goroutines
+	compiling atomic.Bool
 }
 
 // resultPkg is the import path of the package holding the function that
@@ -82,18 +87,18 @@ func New(cfg Config) (*Interpreter, error) {
 			return nil, fmt.Errorf("load standard input: %w", err)
 		}
 	}
-	if err := in.Use(resultExports()); err != nil {
+	e := &Interpreter{in: in}
+	if err := in.Use(resultExports(e.goPanic)); err != nil {
 		return nil, fmt.Errorf("load result package: %w", err)
 	}
-	e := &Interpreter{
-		in:       in,
-		pos:      positions{names: map[int]string{}, pinned: map[int]bool{}},
-		imports:  map[string]string{},
-		trace:    trace,
-		globals:  map[string]bool{},
-		pkgNames: map[string]string{},
-		exported: map[string][]string{},
-	}
+	e.pos = positions{names: map[int]string{}, pinned: map[int]bool{}}
+	e.imports = map[string]string{}
+	e.trace = trace
+	e.globals = map[string]bool{}
+	e.pkgNames = map[string]string{}
+	e.exported = map[string][]string{}
+	e.gr.report = reportToStderr(trace.dst)
+	log.SetOutput(quietLog{w: log.Writer(), compiling: &e.compiling})
 	for _, pkgs := range cfg.Pkgs {
 		for key, syms := range pkgs {
 			// Keys are "import/path/name".
@@ -114,18 +119,25 @@ func New(cfg Config) (*Interpreter, error) {
 	if _, err := e.run(context.Background(), "package main; import "+resultName+" "+strconv.Quote(resultPkg), false); err != nil {
 		return nil, fmt.Errorf("import result package: %w", err)
 	}
+	if _, err := e.run(context.Background(), helpers(), false); err != nil {
+		return nil, fmt.Errorf("declare helpers: %w", err)
+	}
 	return e, nil
 }
 
 // capture returns the values of a cell's trailing expression.
 func capture(values ...any) []any { return values }
 
-func resultExports() interp.Exports {
+func resultExports(goPanic func(any, string)) interp.Exports {
 	bundler := reflect.TypeOf((*display.MIMEBundler)(nil)).Elem()
 	stringer := reflect.TypeOf((*fmt.Stringer)(nil)).Elem()
 	errorType := reflect.TypeOf((*error)(nil)).Elem()
 	return interp.Exports{
-		resultPkg + "/result": {"Capture": reflect.ValueOf(capture)},
+		resultPkg + "/result": {
+			"Capture": reflect.ValueOf(capture),
+			"Clear":   reflect.ValueOf(clearValue),
+			"GoPanic": reflect.ValueOf(goPanic),
+		},
 		// Interpreted values passed to Capture are wrapped so that their
 		// methods are visible to compiled code.
 		".": {"MapTypes": reflect.ValueOf(map[reflect.Value][]reflect.Type{
@@ -145,6 +157,17 @@ type Outcome struct {
 func (e *Interpreter) Execute(ctx context.Context, name, code string) Outcome {
 	seq := e.pos.alloc(name)
 	at := cell.Pos{File: fileName, Line: cellLine(seq)}
+
+	// A panic in a goroutine of this cell cancels it with the panic as
+	// the cause.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	e.gr.running.Store(int64(seq))
+	e.gr.cancel.Store(&cancel)
+	defer func() {
+		e.gr.running.Store(0)
+		e.gr.cancel.Store(nil)
+	}()
 
 	var out Outcome
 	items, err := cell.Split(code)
@@ -344,7 +367,24 @@ func (e *Interpreter) compile(src string, stmts bool) (prog *interp.Program, err
 	if stmts {
 		node = f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body
 	}
+	e.modernize(node, false)
 	prog, err = e.compileNode(node)
+	if err != nil && strings.Contains(err.Error(), "nil type") {
+		// The interpreter fails this way on a range over an integer it
+		// was not told about: try again taking every range over a name
+		// or call whose type is unknown as one.
+		if f2, perr := parser.ParseFile(e.in.FileSet(), fileName, src, parser.DeclarationErrors|parser.ParseComments); perr == nil {
+			node2 := ast.Node(f2)
+			if stmts {
+				node2 = f2.Decls[len(f2.Decls)-1].(*ast.FuncDecl).Body
+			}
+			e.modernize(node2, true)
+			if prog2, err2 := e.compileNode(node2); err2 == nil {
+				return prog2, nil
+			}
+		}
+		err = errors.New("range over a function is not supported in cells, and neither is anything else the interpreter could not type here")
+	}
 	if err != nil && stmts && strings.Contains(err.Error(), "definition loop") {
 		// The interpreter reports a global := whose type it cannot work out
 		// (often because a name is undefined) as a definition loop. The same
@@ -365,6 +405,8 @@ func (e *Interpreter) compile(src string, stmts bool) (prog *interp.Program, err
 
 // compileNode compiles node, turning an interpreter panic into an error.
 func (e *Interpreter) compileNode(node ast.Node) (prog *interp.Program, err error) {
+	e.compiling.Store(true)
+	defer e.compiling.Store(false)
 	defer func() {
 		if r := recover(); r != nil {
 			prog, err = nil, fmt.Errorf("the interpreter failed on this code: %v", r)
@@ -378,6 +420,9 @@ func (e *Interpreter) execute(ctx context.Context, prog *interp.Program) (reflec
 	e.trace.start()
 	v, err := e.in.ExecuteWithContext(ctx, prog)
 	if err != nil && ctx.Err() != nil {
+		if cause := context.Cause(ctx); cause != nil && cause != ctx.Err() {
+			return v, cause
+		}
 		return v, ctx.Err()
 	}
 	return v, err

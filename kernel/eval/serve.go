@@ -9,8 +9,12 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/traefik/yaegi/interp"
 	"golang.org/x/sys/unix"
@@ -45,6 +49,13 @@ func RunChild(pkgs []interp.Exports) error {
 	// The front end may signal the whole process group; interrupts reach
 	// this process as requests instead.
 	signal.Ignore(syscall.SIGINT)
+
+	// Runaway recursion ends soon, and runaway allocation ends the
+	// session before it exhausts the machine.
+	debug.SetMaxStack(maxStack)
+	limit := memoryLimit()
+	debug.SetMemoryLimit(limit / 10 * 9)
+	go watchMemory(limit, runtimeStderr)
 
 	events := ctl.NewWriter(os.NewFile(ctl.EventFD, "events"))
 	s := &server{events: events}
@@ -238,4 +249,48 @@ func (p *publisher) Display(data, metadata map[string]any, id string, update boo
 
 func (p *publisher) Clear(wait bool) error {
 	return p.send(ctl.Event{Kind: ctl.EvClear, Wait: wait})
+}
+
+// maxStack bounds a goroutine's stack: interpreted recursion 200,000
+// calls deep fits, and endless recursion fails in well under a second.
+const maxStack = 256 << 20
+
+// memoryLimit returns how much memory the session may use: the
+// GOLESSONS_MEMORY_LIMIT environment variable in MiB, or half the
+// machine's memory, at most 8 GiB.
+func memoryLimit() int64 {
+	if v, err := strconv.ParseInt(os.Getenv("GOLESSONS_MEMORY_LIMIT"), 10, 64); err == nil && v > 0 {
+		return v << 20
+	}
+	var info unix.Sysinfo_t
+	limit := int64(8 << 30)
+	if unix.Sysinfo(&info) == nil {
+		limit = min(limit, int64(info.Totalram)*int64(info.Unit)/2)
+	}
+	return limit
+}
+
+// watchMemory ends the process when its resident memory passes limit,
+// writing the cause where the kernel reads crash reports.
+func watchMemory(limit int64, crash *os.File) {
+	page := int64(os.Getpagesize())
+	buf := make([]byte, 128)
+	for {
+		time.Sleep(50 * time.Millisecond)
+		f, err := os.Open("/proc/self/statm")
+		if err != nil {
+			return
+		}
+		n, _ := f.Read(buf)
+		f.Close()
+		fields := strings.Fields(string(buf[:n]))
+		if len(fields) < 2 {
+			return
+		}
+		pages, _ := strconv.ParseInt(fields[1], 10, 64)
+		if rss := pages * page; rss > limit {
+			fmt.Fprintf(crash, "fatal error: out of memory: the session used %d MiB, more than its limit of %d MiB (GOLESSONS_MEMORY_LIMIT)\n", rss>>20, limit>>20)
+			os.Exit(2)
+		}
+	}
 }

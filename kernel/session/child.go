@@ -258,6 +258,9 @@ func (c *child) deliver(ev ctl.Event) {
 	}
 }
 
+// stackOverflow starts the description of a child that ran out of stack.
+const stackOverflow = "stack overflow"
+
 // describeExit says in plain words why the child ended.
 func describeExit(err error, crash string) string {
 	first := ""
@@ -270,7 +273,9 @@ func describeExit(err error, crash string) string {
 	}
 	switch {
 	case strings.Contains(crash, "stack overflow") || strings.Contains(crash, "goroutine stack exceeds"):
-		return "stack overflow: a function kept calling itself (directly or through others) without end"
+		return stackOverflow + ": a function kept calling itself (directly or through others) without end"
+	case strings.Contains(crash, "concurrent map"):
+		return first + ": goroutines used the same map at once without a lock (guard it with a sync.Mutex, or use sync.Map)"
 	case first != "":
 		return first
 	}

@@ -12,9 +12,12 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/golessons/golessons/kernel/cell"
 	"github.com/golessons/golessons/kernel/ctl"
 )
 
@@ -52,6 +55,7 @@ type Session struct {
 	child   *child
 	nextID  uint64
 	decls   []ctl.Decl
+	cells   []string // the code of the cells that declared something
 	closed  bool
 	inputFn InputFunc
 	inputID uint64
@@ -186,13 +190,13 @@ func (s *Session) Execute(ctx context.Context, req Request, parent any) Reply {
 	defer c.forget(id)
 	if err := c.send(ctl.Request{ID: id, Op: ctl.OpExecute, Code: req.Code, File: req.Name, UserExpressions: req.UserExpressions, AllowStdin: req.Input != nil}); err != nil {
 		<-c.exited
-		return s.died(c)
+		return s.died(c, req.Code)
 	}
 	select {
 	case ev := <-replies:
-		return s.finish(ev)
+		return s.finish(ev, req.Code)
 	case <-c.exited:
-		return s.died(c)
+		return s.died(c, req.Code)
 	case <-ctx.Done():
 	}
 	// Interrupted: ask the child to stop the cell, and replace the child
@@ -202,9 +206,9 @@ func (s *Session) Execute(ctx context.Context, req Request, parent any) Reply {
 	defer timer.Stop()
 	select {
 	case ev := <-replies:
-		return s.finish(ev)
+		return s.finish(ev, req.Code)
 	case <-c.exited:
-		return s.died(c)
+		return s.died(c, req.Code)
 	case <-timer.C:
 	}
 	s.cfg.Log.Printf("interrupted cell did not stop within %v: replacing the session process", s.cfg.Grace)
@@ -220,9 +224,12 @@ func errorReply(name, value string) Reply {
 }
 
 // finish records what a reply declared and converts it.
-func (s *Session) finish(ev ctl.Event) Reply {
+func (s *Session) finish(ev ctl.Event, code string) Reply {
 	s.mu.Lock()
 	s.decls = append(s.decls, ev.Decls...)
+	if len(ev.Decls) > 0 {
+		s.cells = append(s.cells, code)
+	}
 	s.mu.Unlock()
 	r := Reply{Status: ev.Status, Error: ev.Error, Result: ev.Result, UserExpressions: ev.UserExpressions}
 	if r.Status == "" {
@@ -233,10 +240,21 @@ func (s *Session) finish(ev ctl.Event) Reply {
 
 // died reports a child that exited while running a cell, and starts a new
 // one with the session's declarations.
-func (s *Session) died(c *child) Reply {
+func (s *Session) died(c *child, code string) Reply {
 	c.mu.Lock()
 	cause := c.cause
 	c.mu.Unlock()
+	if strings.HasPrefix(cause, stackOverflow) {
+		s.mu.Lock()
+		cells := append(slices.Clone(s.cells), code)
+		s.mu.Unlock()
+		if cycles := cell.CallCycles(cells, code); len(cycles) > 0 {
+			cause = fmt.Sprintf("%s: the calls %s repeat without end", stackOverflow, strings.Join(cycles[0], " → "))
+			if len(cycles[0]) == 2 {
+				cause = fmt.Sprintf("%s: %s calls itself without end", stackOverflow, cycles[0][0])
+			}
+		}
+	}
 	r := errorReply("session crashed", cause)
 	s.restart(r.Error)
 	return r

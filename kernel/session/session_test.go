@@ -66,10 +66,10 @@ func (r *recorder) output(parent any) string {
 	return r.text[parent]
 }
 
-func start(t testing.TB) (*Session, *recorder) {
+func start(t testing.TB, env ...string) (*Session, *recorder) {
 	t.Helper()
 	rec := &recorder{text: map[any]string{}}
-	s, err := Start(Config{Argv: []string{binary, "session-child"}, Output: rec, FlushInterval: 5 * time.Millisecond, Grace: 300 * time.Millisecond})
+	s, err := Start(Config{Argv: []string{binary, "session-child"}, Env: append(os.Environ(), env...), Output: rec, FlushInterval: 5 * time.Millisecond, Grace: 300 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestCrashesAreNamedAndDeclarationsRestored(t *testing.T) {
 	}
 	for i, c := range []struct{ code, want string }{
 		{`go func() { panic("in a goroutine") }()` + "\nimport \"time\"\ntime.Sleep(time.Second)", "in a goroutine"},
-		{"func foo(n int) int { return boo(n) + 1 }\nfunc boo(n int) int { return foo(n) + 1 }\nfoo(1)", "stack overflow"},
+		{"func foo(n int) int { return boo(n) + 1 }\nfunc boo(n int) int { return foo(n) + 1 }\nfoo(1)", "stack overflow: the calls foo → boo → foo repeat without end"},
 		{"import \"os\"\nos.Exit(3)", "status 3"},
 		{"m := map[int]int{}\nfor i := 0; i < 4; i++ {\n\tgo func() {\n\t\tfor j := 0; ; j++ {\n\t\t\tm[j] = i\n\t\t}\n\t}()\n}\nselect {}", "concurrent map"},
 	} {
@@ -152,5 +152,17 @@ func TestDisplayKeepsItsPlaceInOutput(t *testing.T) {
 	}
 	if strings.Contains(rec.output(1), "fence") {
 		t.Error("a fence marker reached the output")
+	}
+}
+
+func TestMemoryLimit(t *testing.T) {
+	s, _ := start(t, "GOLESSONS_MEMORY_LIMIT=300")
+	run(t, s, 1, "const kept = 1")
+	r := run(t, s, 2, "var hoard [][]byte\nfor {\n\tb := make([]byte, 1<<20)\n\tfor i := 0; i < len(b); i += 4096 {\n\t\tb[i] = 1\n\t}\n\thoard = append(hoard, b)\n}")
+	if r.Status != "error" || !strings.Contains(r.Error.Value, "out of memory") || !strings.Contains(r.Error.Value, "limit of 300 MiB") {
+		t.Fatalf("got %+v, want an out-of-memory error", r.Error)
+	}
+	if r := run(t, s, 3, "kept"); r.Result["text/plain"] != "1" {
+		t.Errorf("after the limit: %+v %v", r.Error, r.Result)
 	}
 }

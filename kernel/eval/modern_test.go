@@ -1,0 +1,39 @@
+package eval
+
+import "testing"
+
+func TestModernSemantics(t *testing.T) {
+	runSteps(t, []step{
+		{code: "import (\n\t\"fmt\"\n\t\"sync\"\n)"},
+		// Per-iteration loop variables, with closures and goroutines.
+		{code: "var fs []func()\nfor i := 0; i < 3; i++ {\n\tfs = append(fs, func() { fmt.Print(i) })\n}\nfor _, f := range fs {\n\tf()\n}", out: "012"},
+		{code: "var wg sync.WaitGroup\nres := make([]int, 3)\nfor i := 0; i < 3; i++ {\n\twg.Add(1)\n\tgo func() {\n\t\tdefer wg.Done()\n\t\tres[i] = i * 10\n\t}()\n}\nwg.Wait()\nres", result: "[0 10 20]"},
+		{code: "var ps []*int\nfor i := 0; i < 3; i++ {\n\tps = append(ps, &i)\n}\nfmt.Print(*ps[0], *ps[1], *ps[2])", out: "0 1 2"},
+		// The body may change the variable; the next iteration starts from it.
+		{code: "for i := 0; i < 10; i++ {\n\tif i == 2 {\n\t\ti += 5\n\t}\n\tfunc() { fmt.Print(i, \" \") }()\n}", out: "0 1 7 8 9 "},
+		{code: "var gs []func()\nfor _, s := range []string{\"a\", \"b\"} {\n\tgs = append(gs, func() { fmt.Print(s) })\n}\nfor _, g := range gs {\n\tg()\n}", out: "ab"},
+		{code: "outer:\nfor i := 0; i < 3; i++ {\n\tfor j := 0; j < 3; j++ {\n\t\tif j == 1 {\n\t\t\tcontinue outer\n\t\t}\n\t\tdefer func() {}()\n\t\tfmt.Print(i, j, \";\")\n\t}\n}", out: "0 0;1 0;2 0;"},
+		// Range over integers.
+		{code: "for i := range 3 {\n\tfmt.Print(i)\n}", out: "012"},
+		{code: "n := 4\nsum := 0\nfor i := range n {\n\tsum += i\n}\nsum", result: "6"},
+		{code: "func count(n int) int {\n\tc := 0\n\tfor range n {\n\t\tc++\n\t}\n\treturn c\n}\ncount(5)", result: "5"},
+		{code: "type cfg struct{ N int }\nc := cfg{N: 2}\nfor i := range c.N {\n\tfmt.Print(i)\n}", out: "01"},
+		{code: "var hs []func()\nfor i := range 3 {\n\ths = append(hs, func() { fmt.Print(i) })\n}\nfor _, h := range hs {\n\th()\n}", out: "012"},
+		// min, max and clear.
+		{code: "min(3, 1, 2)", result: "1"},
+		{code: "x := 2.5\nmax(1, x)", result: "2.5"},
+		{code: "min(\"b\", \"a\")", result: `"a"`},
+		{code: "m := map[string]int{\"a\": 1, \"b\": 2}\nclear(m)\nlen(m)", result: "0"},
+		{code: "s := []int{1, 2, 3}\nclear(s)\ns", result: "[0 0 0]"},
+		{code: "func max(a, b int) int { return 42 }\nmax(1, 2)", result: "42"},
+	})
+}
+
+func TestGoroutinePanic(t *testing.T) {
+	runSteps(t, []step{
+		{code: "import \"time\"\nkept := 1"},
+		{code: "go func() { panic(\"boom\") }()\ntime.Sleep(time.Second)", err: "boom (in a goroutine started at cell[2]:1:1)"},
+		{code: "kept", result: "1"},
+		{code: "func work(n int) { panic(n) }\ngo work(7)\ntime.Sleep(time.Second)", err: "7 (in a goroutine started at cell[4]:2:1)"},
+	})
+}

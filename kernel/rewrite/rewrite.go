@@ -1,0 +1,120 @@
+// Package rewrite transforms the syntax trees of cells so that the
+// interpreter, which implements an older Go, runs them with the semantics
+// of the Go the kernel was built with:
+//
+//   - for and range loops get a fresh variable per iteration (Go 1.22),
+//     where a closure, goroutine or pointer could tell the difference;
+//   - range over an integer becomes a counting loop;
+//   - the builtins min, max and clear become calls of helpers;
+//   - a goroutine a cell starts recovers its own panic and reports it, so
+//     that it does not end the process.
+//
+// Generated identifiers start with "ǃ", a letter no one types, so they
+// cannot clash with a cell's names.
+package rewrite
+
+import (
+	"go/ast"
+	"go/token"
+	"strconv"
+)
+
+// Prefix starts every identifier the rewrites introduce.
+const Prefix = "ǃ"
+
+func ident(name string, pos token.Pos) *ast.Ident {
+	id := ast.NewIdent(name)
+	id.NamePos = pos
+	return id
+}
+
+// counter names temporaries uniquely within one rewrite.
+type counter struct{ n int }
+
+func (c *counter) name(kind string, pos token.Pos) *ast.Ident {
+	c.n++
+	return ident(Prefix+kind+strconv.Itoa(c.n), pos)
+}
+
+// apply walks the tree bottom-up and lets f replace statements in every
+// statement list: f returns the statements that take the place of s.
+func apply(node ast.Node, f func(s ast.Stmt) []ast.Stmt) {
+	ast.Inspect(node, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.BlockStmt:
+			n.List = rewriteList(n.List, f)
+		case *ast.CaseClause:
+			n.Body = rewriteList(n.Body, f)
+		case *ast.CommClause:
+			n.Body = rewriteList(n.Body, f)
+		}
+		return true
+	})
+}
+
+func rewriteList(list []ast.Stmt, f func(ast.Stmt) []ast.Stmt) []ast.Stmt {
+	var out []ast.Stmt
+	changed := false
+	for i, s := range list {
+		repl := f(s)
+		if len(repl) == 1 && repl[0] == s {
+			if changed {
+				out = append(out, s)
+			}
+			continue
+		}
+		if !changed {
+			out = append(out, list[:i]...)
+			changed = true
+		}
+		out = append(out, repl...)
+	}
+	if !changed {
+		return list
+	}
+	return out
+}
+
+// unlabel returns the statement under any labels, and a function that
+// puts the labels back around a replacement.
+func unlabel(s ast.Stmt) (ast.Stmt, func(ast.Stmt) ast.Stmt) {
+	var labels []*ast.LabeledStmt
+	for {
+		l, ok := s.(*ast.LabeledStmt)
+		if !ok {
+			break
+		}
+		labels = append(labels, l)
+		s = l.Stmt
+	}
+	return s, func(r ast.Stmt) ast.Stmt {
+		for i := len(labels) - 1; i >= 0; i-- {
+			r = &ast.LabeledStmt{Label: labels[i].Label, Colon: labels[i].Colon, Stmt: r}
+		}
+		return r
+	}
+}
+
+// captures reports whether anything in nodes could observe a loop
+// variable's identity: a function literal, a go or defer statement, or an
+// address taken.
+func captures(nodes ...ast.Node) bool {
+	found := false
+	for _, n := range nodes {
+		if n == nil {
+			continue
+		}
+		ast.Inspect(n, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit, *ast.GoStmt, *ast.DeferStmt:
+				found = true
+			case *ast.UnaryExpr:
+				if n.Op == token.AND {
+					found = true
+				}
+			}
+			return !found
+		})
+	}
+	return found
+}

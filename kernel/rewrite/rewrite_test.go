@@ -1,0 +1,92 @@
+package rewrite
+
+import (
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"strings"
+	"testing"
+)
+
+// rewritten parses body as the body of a function, applies f and returns
+// the result formatted.
+func rewritten(t *testing.T, body string, f func(fset *token.FileSet, node ast.Node)) string {
+	t.Helper()
+	fset := token.NewFileSet()
+	file, err := parser.ParseFile(fset, "x.go", "package p\nfunc _() {\n"+body+"\n}", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f(fset, file)
+	var b strings.Builder
+	if err := format.Node(&b, fset, file); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func TestLoopVars(t *testing.T) {
+	for _, tc := range []struct {
+		body     string
+		contains []string
+		absent   []string
+	}{
+		// Nothing captures i: the loop stays as written.
+		{body: "for i := 0; i < 3; i++ { sum += i }", contains: []string{"for i := 0; i < 3; i++"}, absent: []string{Prefix}},
+		{body: "for i := 0; i < 3; i++ { go f(i) }", contains: []string{"i := *ǃp", "if !ǃfirst", "i++", "if !(i < 3)"}},
+		{body: "L:\n\tfor i := 0; i < 3; i++ { defer g(&i); continue L }", contains: []string{"L:\n\t\tfor ǃfirst"}},
+		{body: "for k, v := range m { fs = append(fs, func() { use(k, v) }) }", contains: []string{"for ǃrangek_k, ǃrangel_v := range m", "k, v := ǃrangek_k, ǃrangel_v"}},
+		{body: "for _, v := range m { use(v) }", absent: []string{Prefix}},
+	} {
+		got := rewritten(t, tc.body, func(_ *token.FileSet, n ast.Node) { LoopVars(n) })
+		for _, want := range tc.contains {
+			if !strings.Contains(got, want) {
+				t.Errorf("%q: result lacks %q:\n%s", tc.body, want, got)
+			}
+		}
+		for _, not := range tc.absent {
+			if strings.Contains(got, not) {
+				t.Errorf("%q: result has %q:\n%s", tc.body, not, got)
+			}
+		}
+	}
+}
+
+func TestRangeInts(t *testing.T) {
+	got := rewritten(t, "for i := range 10 { use(i) }\nfor range n { tick() }\nfor k := range m { use(k) }", func(_ *token.FileSet, n ast.Node) {
+		RangeInts(n, func(x ast.Expr) bool { return LiteralInt(x) || x.(*ast.Ident).Name == "n" })
+	})
+	for _, want := range []string{"ǃn1 := 10", "for ǃc2 := ǃn1 - ǃn1; ǃc2 < ǃn1; ǃc2++", "i := ǃc2", "ǃn3 := n", "for k := range m"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("result lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+func TestGoRecover(t *testing.T) {
+	handler := &ast.SelectorExpr{X: ast.NewIdent("r"), Sel: ast.NewIdent("Panic")}
+	got := rewritten(t, "go func() { work() }()\ngo f(x, g(), <-ch)", func(fset *token.FileSet, n ast.Node) {
+		GoRecover(n, fset, handler)
+		GoRecover(n, fset, handler) // a second pass changes nothing
+	})
+	if n := strings.Count(got, "recover()"); n != 2 {
+		t.Errorf("%d recoveries, want 2:\n%s", n, got)
+	}
+	for _, want := range []string{`r.Panic(ǃrecovered, "3:1")`, "ǃa1 := g()", "ǃa2 := <-ch", "f(x, ǃa1, ǃa2)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("result lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+func TestReplaceBuiltins(t *testing.T) {
+	got := rewritten(t, "a := min(1, x, 2)\nb := max(2, 3.5)\nclear(m)\nc := min(\"b\", \"a\")\nmin := 3\n_ = min", func(_ *token.FileSet, n ast.Node) {
+		ReplaceBuiltins(n, Builtins{Min: "ǃmin", Max: "ǃmax", Clear: ast.NewIdent("ǃclear")})
+	})
+	for _, want := range []string{"ǃmin3(x, 1, 2)", "ǃminid(3.5)", "ǃclear(m)", `ǃminid("a")`, "min := 3"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("result lacks %q:\n%s", want, got)
+		}
+	}
+}
