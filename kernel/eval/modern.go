@@ -24,6 +24,7 @@ const (
 // calls whose type cannot be told from the syntax are taken as ranges
 // over integers.
 func (e *Interpreter) modernize(node ast.Node, ambiguousAsInt bool) {
+	rewrite.RenameMain(node)
 	rewrite.RangeInts(node, func(x ast.Expr) bool {
 		if rewrite.LiteralInt(x) || e.isIntName(x) {
 			return true

@@ -118,3 +118,59 @@ func captures(nodes ...ast.Node) bool {
 	}
 	return found
 }
+
+// MainName is what a cell's own func main is renamed to: the interpreter
+// runs a function named main whenever a file declaring one is evaluated.
+const MainName = Prefix + "main"
+
+// RenameMain renames the package-level function main under node, and the
+// uses of that name that no local declaration shadows, to MainName, so
+// that a cell may declare main and call it like any other function. It
+// reports whether anything changed.
+func RenameMain(node ast.Node) bool {
+	changed := false
+	var visit func(n ast.Node) bool
+	visit = func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.File:
+			for _, d := range n.Decls { // not the package clause
+				ast.Inspect(d, visit)
+			}
+			return false
+		case *ast.SelectorExpr:
+			ast.Inspect(n.X, visit) // x.main is a field or method
+			return false
+		case *ast.FuncDecl:
+			if n.Recv != nil {
+				ast.Inspect(n.Recv, visit)
+				ast.Inspect(n.Type, visit)
+				if n.Body != nil {
+					ast.Inspect(n.Body, visit)
+				}
+				return false
+			}
+		case *ast.Field:
+			ast.Inspect(n.Type, visit) // names of fields and parameters stay
+			return false
+		case *ast.KeyValueExpr:
+			if _, ok := n.Key.(*ast.Ident); ok {
+				ast.Inspect(n.Value, visit) // a field name as key
+				return false
+			}
+		case *ast.Ident:
+			if n.Name != "main" {
+				return true
+			}
+			if n.Obj != nil {
+				if fd, ok := n.Obj.Decl.(*ast.FuncDecl); !ok || fd.Recv != nil {
+					return true // a local main
+				}
+			}
+			n.Name = MainName
+			changed = true
+		}
+		return true
+	}
+	ast.Inspect(node, visit)
+	return changed
+}

@@ -90,3 +90,31 @@ func TestReplaceBuiltins(t *testing.T) {
 		}
 	}
 }
+
+func TestRenameMain(t *testing.T) {
+	for _, tc := range []struct {
+		src, want string
+	}{
+		{"package main\n\nfunc main() { helper() }\n\nfunc helper() { main() }\n", "package main\n\nfunc ǃmain() { helper() }\n\nfunc helper() { ǃmain() }\n"},
+		{"package main\n\ntype T struct{ main int }\n\nfunc (T) main() {}\n\nfunc f(t T) { t.main(); _ = T{main: 1} }\n", ""},
+		{"package main\n\nfunc f() { main := 1; _ = main }\n", ""},
+	} {
+		fset := token.NewFileSet()
+		file, err := parser.ParseFile(fset, "x.go", tc.src, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		changed := RenameMain(file)
+		var b strings.Builder
+		if err := format.Node(&b, fset, file); err != nil {
+			t.Fatal(err)
+		}
+		want := tc.want
+		if want == "" {
+			want = tc.src
+		}
+		if changed != (tc.want != "") || b.String() != want {
+			t.Errorf("RenameMain(%q) = %v,\n%s\nwant\n%s", tc.src, changed, b.String(), want)
+		}
+	}
+}
