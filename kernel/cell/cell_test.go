@@ -201,3 +201,30 @@ func TestPlan(t *testing.T) {
 		}
 	}
 }
+
+func TestDefinitions(t *testing.T) {
+	for _, tc := range []struct {
+		src  string
+		want string
+	}{
+		{"type T struct{}", "type T"},
+		{"func (t *T) M() {}", "func T.M"},
+		{"func (p Pair[K, V]) Key() K { return p.k }", "func Pair.Key"},
+		{"func f() {}", "func f"},
+		{"const (\n\tA = iota\n\tB\n)", "const A, const B"},
+		{"var x, y = 1, 2", "var x, var y"},
+		{"n := 3", "var n"},
+	} {
+		items, err := Split(tc.src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, d := range Definitions(tc.src, items[0]) {
+			got = append(got, d.Tok.String()+" "+d.Name)
+		}
+		if strings.Join(got, ", ") != tc.want {
+			t.Errorf("Definitions(%q) = %q, want %q", tc.src, got, tc.want)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"go/parser"
 	"go/token"
 	"slices"
+	"strings"
 )
 
 // A Chunk is a group of items evaluated together: declarations in one file,
@@ -151,23 +152,44 @@ func parseItem(src string, it Item) *ast.File {
 	return f
 }
 
+// A Definition is a package-level name an item declares.
+type Definition struct {
+	Name string      // for a method, "T.M" with T its receiver's type
+	Tok  token.Token // token.TYPE, token.FUNC, token.CONST or token.VAR
+}
+
+// Method reports whether d is a method.
+func (d Definition) Method() bool { return d.Tok == token.FUNC && strings.Contains(d.Name, ".") }
+
 // DeclaredNames returns the package-level names item declares: types,
 // functions, constants and variables, including variables a top-level
 // statement defines with := or var. Methods are not included.
 func DeclaredNames(src string, it Item) []string {
+	var names []string
+	for _, d := range Definitions(src, it) {
+		if !d.Method() {
+			names = append(names, d.Name)
+		}
+	}
+	return names
+}
+
+// Definitions returns what item declares at package level: what
+// DeclaredNames returns, and methods.
+func Definitions(src string, it Item) []Definition {
 	f := parseItem(src, it)
 	if f == nil {
 		return nil
 	}
-	var names []string
+	var defs []Definition
 	addSpecs := func(g *ast.GenDecl) {
 		for _, s := range g.Specs {
 			switch s := s.(type) {
 			case *ast.TypeSpec:
-				names = append(names, s.Name.Name)
+				defs = append(defs, Definition{s.Name.Name, token.TYPE})
 			case *ast.ValueSpec:
 				for _, n := range s.Names {
-					names = append(names, n.Name)
+					defs = append(defs, Definition{n.Name, g.Tok})
 				}
 			}
 		}
@@ -177,10 +199,14 @@ func DeclaredNames(src string, it Item) []string {
 		case *ast.GenDecl:
 			addSpecs(d)
 		case *ast.FuncDecl:
-			if d.Name.Name != "_" || d.Recv != nil {
-				if d.Recv == nil {
-					names = append(names, d.Name.Name)
+			if d.Recv != nil {
+				if t := receiverType(d.Recv); t != "" {
+					defs = append(defs, Definition{t + "." + d.Name.Name, token.FUNC})
 				}
+				continue
+			}
+			if d.Name.Name != "_" {
+				defs = append(defs, Definition{d.Name.Name, token.FUNC})
 				continue
 			}
 			// The function wrapping a statement.
@@ -190,7 +216,7 @@ func DeclaredNames(src string, it Item) []string {
 					if st.Tok == token.DEFINE {
 						for _, l := range st.Lhs {
 							if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
-								names = append(names, id.Name)
+								defs = append(defs, Definition{id.Name, token.VAR})
 							}
 						}
 					}
@@ -202,5 +228,30 @@ func DeclaredNames(src string, it Item) []string {
 			}
 		}
 	}
-	return names
+	return defs
+}
+
+// receiverType returns the name of a method receiver's type, without
+// pointer or type parameters.
+func receiverType(recv *ast.FieldList) string {
+	if len(recv.List) != 1 {
+		return ""
+	}
+	x := recv.List[0].Type
+	for {
+		switch t := x.(type) {
+		case *ast.StarExpr:
+			x = t.X
+		case *ast.ParenExpr:
+			x = t.X
+		case *ast.IndexExpr:
+			x = t.X
+		case *ast.IndexListExpr:
+			x = t.X
+		case *ast.Ident:
+			return t.Name
+		default:
+			return ""
+		}
+	}
 }

@@ -64,7 +64,8 @@ type Event struct {
 	Error           *Error         `json:"error,omitempty"`
 	Result          map[string]any `json:"result,omitempty"` // a MIME bundle for execute_result
 	UserExpressions map[string]any `json:"user_expressions,omitempty"`
-	Decls           []Decl         `json:"decls,omitempty"` // declarations the execution added, for restores
+	Decls           []Decl         `json:"decls,omitempty"`  // declarations the execution added, for restores
+	Values          []string       `json:"values,omitempty"` // names the execution's statements defined with :=; a restore cannot bring their values back
 
 	// EvDisplay
 	Data      map[string]any `json:"data,omitempty"`

@@ -66,7 +66,7 @@ func (e *Interpreter) compileError(err error, code string) *ctl.Error {
 	tb := []string{}
 	for _, m := range msgs {
 		tb = append(tb, red+m+reset)
-		if quote := quoteLine(m, code); quote != "" {
+		if quote := quoteLine(m, e.cur, code); quote != "" {
 			tb = append(tb, quote)
 		}
 	}
@@ -75,11 +75,12 @@ func (e *Interpreter) compileError(err error, code string) *ctl.Error {
 
 var cellPos = regexp.MustCompile(`^[^:\s]+:(\d+):(\d+): `)
 
-// quoteLine returns the cell line an error message points at, with a caret
-// under the column, or "" when the message has no position.
-func quoteLine(msg, code string) string {
+// quoteLine returns the line of cell name an error message points at,
+// with a caret under the column, or "" when the message has no position
+// or points at another cell.
+func quoteLine(msg, name, code string) string {
 	m := cellPos.FindStringSubmatch(msg)
-	if m == nil {
+	if m == nil || !strings.HasPrefix(msg, name+":") {
 		return ""
 	}
 	var line, col int

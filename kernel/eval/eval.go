@@ -40,6 +40,7 @@ type Config struct {
 // Interpreter evaluates the cells of one session, in order.
 // Execute must not be called concurrently.
 type Interpreter struct {
+	cfg     Config
 	in      *interp.Interpreter
 	pos     positions
 	imports map[string]string // import path → local name, for every package imported so far
@@ -49,6 +50,9 @@ type Interpreter struct {
 	// of imported packages; pkgNames maps import paths to package names
 	// and exported names, from the compiled packages.
 	globals  map[string]bool
+	kinds    map[string]token.Token // what each declared name is: TYPE, FUNC (also methods, as "T.M"), CONST or VAR
+	history  []ctl.Decl             // the declarations in force, in order, one per item
+	cur      string                 // the name of the cell being evaluated
 	pkgNames map[string]string
 	exported map[string][]string
 
@@ -66,38 +70,17 @@ const resultName = "ǃresult"
 
 // New returns an Interpreter with the packages of cfg available to cells.
 func New(cfg Config) (*Interpreter, error) {
-	trace := &traceWriter{dst: cfg.Stderr}
-	in := interp.New(interp.Options{
-		Stdin:        cfg.Stdin,
-		Stdout:       cfg.Stdout,
-		Stderr:       trace,
-		Unrestricted: true,
-	})
-	for _, pkgs := range cfg.Pkgs {
-		if err := in.Use(pkgs); err != nil {
-			return nil, fmt.Errorf("load packages: %w", err)
-		}
+	e := &Interpreter{
+		cfg:      cfg,
+		pos:      positions{names: map[int]string{}, pinned: map[int]bool{}},
+		imports:  map[string]string{},
+		trace:    &traceWriter{dst: cfg.Stderr},
+		globals:  map[string]bool{},
+		kinds:    map[string]token.Token{},
+		pkgNames: map[string]string{},
+		exported: map[string][]string{},
 	}
-	if cfg.Stdin != nil {
-		// Cells that read os.Stdin directly (bufio.NewScanner(os.Stdin))
-		// read what the front end sends, as fmt.Scan does. The variable is
-		// an io.Reader rather than an *os.File: reading is what cells do.
-		stdin := cfg.Stdin
-		if err := in.Use(interp.Exports{"os/os": {"Stdin": reflect.ValueOf(&stdin).Elem()}}); err != nil {
-			return nil, fmt.Errorf("load standard input: %w", err)
-		}
-	}
-	e := &Interpreter{in: in}
-	if err := in.Use(resultExports(e.goPanic)); err != nil {
-		return nil, fmt.Errorf("load result package: %w", err)
-	}
-	e.pos = positions{names: map[int]string{}, pinned: map[int]bool{}}
-	e.imports = map[string]string{}
-	e.trace = trace
-	e.globals = map[string]bool{}
-	e.pkgNames = map[string]string{}
-	e.exported = map[string][]string{}
-	e.gr.report = reportToStderr(trace.dst)
+	e.gr.report = reportToStderr(e.trace.dst)
 	log.SetOutput(quietLog{w: log.Writer(), compiling: &e.compiling})
 	for _, pkgs := range cfg.Pkgs {
 		for key, syms := range pkgs {
@@ -115,18 +98,55 @@ func New(cfg Config) (*Interpreter, error) {
 			}
 		}
 	}
-	// The capture package is imported once; it is never listed to users.
-	if _, err := e.run(context.Background(), "package main; import "+resultName+" "+strconv.Quote(resultPkg), false); err != nil {
-		return nil, fmt.Errorf("import result package: %w", err)
-	}
-	if _, err := e.run(context.Background(), helpers(), false); err != nil {
-		return nil, fmt.Errorf("declare helpers: %w", err)
+	if err := e.reset(); err != nil {
+		return nil, err
 	}
 	return e, nil
 }
 
+// reset gives e a fresh interpreter, with nothing declared but the
+// packages of its configuration and the kernel's own helpers.
+func (e *Interpreter) reset() error {
+	in := interp.New(interp.Options{
+		Stdin:        e.cfg.Stdin,
+		Stdout:       e.cfg.Stdout,
+		Stderr:       e.trace,
+		Unrestricted: true,
+	})
+	for _, pkgs := range e.cfg.Pkgs {
+		if err := in.Use(pkgs); err != nil {
+			return fmt.Errorf("load packages: %w", err)
+		}
+	}
+	if e.cfg.Stdin != nil {
+		// Cells that read os.Stdin directly (bufio.NewScanner(os.Stdin))
+		// read what the front end sends, as fmt.Scan does. The variable is
+		// an io.Reader rather than an *os.File: reading is what cells do.
+		stdin := e.cfg.Stdin
+		if err := in.Use(interp.Exports{"os/os": {"Stdin": reflect.ValueOf(&stdin).Elem()}}); err != nil {
+			return fmt.Errorf("load standard input: %w", err)
+		}
+	}
+	if err := in.Use(resultExports(e.goPanic)); err != nil {
+		return fmt.Errorf("load result package: %w", err)
+	}
+	e.in = in
+	// The capture package is imported once; it is never listed to users.
+	if _, err := e.run(context.Background(), "package main; import "+resultName+" "+strconv.Quote(resultPkg), false); err != nil {
+		return fmt.Errorf("import result package: %w", err)
+	}
+	if _, err := e.run(context.Background(), helpers(), false); err != nil {
+		return fmt.Errorf("declare helpers: %w", err)
+	}
+	return nil
+}
+
 // capture returns the values of a cell's trailing expression.
 func capture(values ...any) []any { return values }
+
+// raw returns its arguments as the interpreter represents them, without
+// the wrapping capture's values get.
+func raw(values ...any) []any { return values }
 
 func resultExports(goPanic func(any, string)) interp.Exports {
 	bundler := reflect.TypeOf((*display.MIMEBundler)(nil)).Elem()
@@ -135,6 +155,7 @@ func resultExports(goPanic func(any, string)) interp.Exports {
 	return interp.Exports{
 		resultPkg + "/result": {
 			"Capture": reflect.ValueOf(capture),
+			"Raw":     reflect.ValueOf(raw),
 			"Clear":   reflect.ValueOf(clearValue),
 			"GoPanic": reflect.ValueOf(goPanic),
 		},
@@ -150,6 +171,7 @@ func resultExports(goPanic func(any, string)) interp.Exports {
 type Outcome struct {
 	Result map[string]any // MIME bundle of the trailing expression's value, or nil
 	Decls  []ctl.Decl     // what the cell declared, for a restore
+	Values []string       // names the cell's statements defined with :=
 	Err    *ctl.Error     // non-nil when the cell failed
 }
 
@@ -157,6 +179,7 @@ type Outcome struct {
 func (e *Interpreter) Execute(ctx context.Context, name, code string) Outcome {
 	seq := e.pos.alloc(name)
 	at := cell.Pos{File: fileName, Line: cellLine(seq)}
+	e.cur = name
 
 	// A panic in a goroutine of this cell cancels it with the panic as
 	// the cause.
@@ -202,9 +225,9 @@ func (e *Interpreter) Execute(ctx context.Context, name, code string) Outcome {
 				return out
 			}
 			e.imports[spec.Path] = spec.Name
-			local := e.importName(spec.Path, spec.Name)
-			e.declare(seq, local)
-			out.Decls = append(out.Decls, ctl.Decl{Kind: "import", Seq: seq, File: name, Code: src, Names: local})
+			d := ctl.Decl{Kind: declImport, Seq: seq, File: name, Code: src, Names: e.importName(spec.Path, spec.Name)}
+			e.record(d)
+			out.Decls = append(out.Decls, d)
 		}
 	}
 
@@ -225,11 +248,21 @@ func (e *Interpreter) Execute(ctx context.Context, name, code string) Outcome {
 		}
 		var err error
 		if c.Kind == cell.Decl {
-			src := cell.DeclSource(at, code, chunk...)
-			if _, err = e.run(ctx, src, false); err == nil {
-				names := declaredNames(code, chunk)
-				e.declare(seq, names)
-				out.Decls = append(out.Decls, ctl.Decl{Kind: "decl", Seq: seq, File: name, Code: src, Names: names})
+			decls := make([]ctl.Decl, len(chunk))
+			for i, it := range chunk {
+				decls[i] = itemDecl(declDecl, seq, name, at, code, it)
+			}
+			if e.redefines(decls) {
+				var lost []string
+				if lost, err = e.rebuild(ctx, decls, true); err == nil {
+					out.Decls = append(out.Decls, decls...)
+					if len(lost) > 0 {
+						fmt.Fprintf(e.trace.dst, "The session was rebuilt around the new definitions; these values could not be carried over and are gone: %s\n", strings.Join(lost, ", "))
+					}
+				}
+			} else if _, err = e.run(ctx, cell.DeclSource(at, code, chunk...), false); err == nil {
+				e.record(decls...)
+				out.Decls = append(out.Decls, decls...)
 			}
 		} else {
 			_, err = e.run(ctx, cell.StmtSource(at, code, chunk...), true)
@@ -237,8 +270,13 @@ func (e *Interpreter) Execute(ctx context.Context, name, code string) Outcome {
 				e.declare(seq, declaredNames(code, chunk))
 			}
 			for _, it := range chunk {
-				if it.Tok == token.VAR {
-					out.Decls = append(out.Decls, ctl.Decl{Kind: "var", Seq: seq, File: name, Code: cell.StmtSource(at, code, it), Names: cell.DeclaredNames(code, it)})
+				if it.Tok != token.VAR && err == nil {
+					out.Values = append(out.Values, cell.DeclaredNames(code, it)...)
+				}
+				if it.Tok == token.VAR && err == nil {
+					d := itemDecl(declVar, seq, name, at, code, it)
+					e.record(d)
+					out.Decls = append(out.Decls, d)
 				}
 			}
 		}
@@ -258,34 +296,28 @@ func (e *Interpreter) Execute(ctx context.Context, name, code string) Outcome {
 	return out
 }
 
-// Restore re-runs the declarations of an earlier session, in order. It
-// carries on past failures and reports them together.
+// Restore re-runs the declarations of an earlier session, in order, those
+// that later ones replaced left out. It carries on past failures and
+// reports them together.
 func (e *Interpreter) Restore(ctx context.Context, decls []ctl.Decl) *ctl.Error {
-	var failed []string
-	for _, d := range decls {
-		e.pos.restored(d.Seq, d.File)
-		if _, err := e.run(ctx, d.Code, d.Kind == "var"); err != nil {
-			failed = append(failed, e.pos.rewrite(err.Error()))
-			continue
-		}
-		e.declare(d.Seq, d.Names)
-		if d.Kind == "import" {
-			if f, err := parser.ParseFile(token.NewFileSet(), "", d.Code, parser.ImportsOnly); err == nil {
-				for _, s := range f.Imports {
-					path, _ := strconv.Unquote(s.Path.Value)
-					name := ""
-					if s.Name != nil {
-						name = s.Name.Name
-					}
-					e.imports[path] = name
-				}
-			}
+	e.history = nil
+	if _, err := e.rebuild(ctx, decls, false); err != nil {
+		failed := strings.Split(err.Error(), "\n")
+		return &ctl.Error{Name: "restore", Value: err.Error(), Traceback: failed}
+	}
+	return nil
+}
+
+// itemDecl describes declaration item of a cell for the session's record.
+// Var statements are recorded as package-level declarations.
+func itemDecl(kind string, seq int, file string, at cell.Pos, code string, it cell.Item) ctl.Decl {
+	names := declaredNames(code, []cell.Item{it})
+	for _, d := range cell.Definitions(code, it) {
+		if d.Method() {
+			names = append(names, d.Name)
 		}
 	}
-	if len(failed) == 0 {
-		return nil
-	}
-	return &ctl.Error{Name: "restore", Value: strings.Join(failed, "\n"), Traceback: failed}
+	return ctl.Decl{Kind: kind, Seq: seq, File: file, Code: cell.DeclSource(at, code, it), Names: names}
 }
 
 // Expression evaluates expr on its own, as for user_expressions, and

@@ -3,6 +3,7 @@ package eval
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,7 +17,9 @@ import (
 
 // TestSameAsGoRun runs each program in testdata/programs with `go run`
 // and as a notebook cell (its package clause dropped, a call of main
-// added), and compares the output.
+// added), and compares the output. A program NAME.go may come with
+// NAME.before: cells, separated by "// cell" lines, run before it, whose
+// definitions the program's replace.
 func TestSameAsGoRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds every program")
@@ -42,6 +45,14 @@ func TestSameAsGoRun(t *testing.T) {
 			e, err := New(Config{Stdout: &out, Stderr: &out, Stdin: strings.NewReader(""), Pkgs: []interp.Exports{stdlib.Symbols}})
 			if err != nil {
 				t.Fatal(err)
+			}
+			if before, err := os.ReadFile(strings.TrimSuffix(file, ".go") + ".before"); err == nil {
+				for i, c := range strings.Split(string(before), "\n// cell\n") {
+					if o := e.Execute(context.Background(), fmt.Sprintf("before[%d]", i+1), c); o.Err != nil {
+						t.Fatalf("cell before: %s\n%s", o.Err.Value, strings.Join(o.Err.Traceback, "\n"))
+					}
+				}
+				out.Reset()
 			}
 			if o := e.Execute(context.Background(), "cell[1]", code); o.Err != nil {
 				t.Fatalf("in a cell: %s\n%s", o.Err.Value, strings.Join(o.Err.Traceback, "\n"))

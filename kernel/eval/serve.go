@@ -154,7 +154,7 @@ func (s *server) execute(x *execution, req ctl.Request) {
 		}
 	} else {
 		out := s.interp.Execute(x.ctx, req.File, req.Code)
-		reply.Result, reply.Decls = out.Result, out.Decls
+		reply.Result, reply.Decls, reply.Values = out.Result, out.Decls, out.Values
 		if out.Err != nil {
 			reply.Status, reply.Error = "error", out.Err
 		}

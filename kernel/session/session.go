@@ -55,6 +55,7 @@ type Session struct {
 	child   *child
 	nextID  uint64
 	decls   []ctl.Decl
+	values  []string // names statements defined with :=, in order
 	cells   []string // the code of the cells that declared something
 	closed  bool
 	inputFn InputFunc
@@ -227,6 +228,7 @@ func errorReply(name, value string) Reply {
 func (s *Session) finish(ev ctl.Event, code string) Reply {
 	s.mu.Lock()
 	s.decls = append(s.decls, ev.Decls...)
+	s.values = append(s.values, ev.Values...)
 	if len(ev.Decls) > 0 {
 		s.cells = append(s.cells, code)
 	}
@@ -270,6 +272,8 @@ func (s *Session) restart(e *ctl.Error) {
 	}
 	s.mu.Lock()
 	decls := append([]ctl.Decl(nil), s.decls...)
+	lost, reset := lostValues(decls, s.values)
+	s.values = nil
 	s.nextID++
 	id := s.nextID
 	s.mu.Unlock()
@@ -284,7 +288,13 @@ func (s *Session) restart(e *ctl.Error) {
 	}
 	select {
 	case ev := <-replies:
-		msg := fmt.Sprintf("A new session was started and %d earlier declarations were restored; values computed by statements are lost.", len(decls))
+		msg := "A new session was started and the declarations of earlier cells were restored."
+		if len(lost) > 0 {
+			msg += "\nLost (computed by statements): " + strings.Join(lost, ", ") + "."
+		}
+		if len(reset) > 0 {
+			msg += "\nBack to their initial values: " + strings.Join(reset, ", ") + "."
+		}
 		if ev.Error != nil {
 			msg += "\nSome could not be restored:\n" + ev.Error.Value
 		}
@@ -292,6 +302,29 @@ func (s *Session) restart(e *ctl.Error) {
 	case <-c.exited:
 		e.Traceback = append(e.Traceback, "", "The session crashed again while its declarations were restored.")
 	}
+}
+
+// lostValues returns the names whose values a restore of decls loses:
+// those statements defined (values) and that no declaration restores,
+// and the variables declarations restore to their initial values.
+func lostValues(decls []ctl.Decl, values []string) (lost, reset []string) {
+	declared := map[string]bool{}
+	for _, d := range decls {
+		if d.Kind == "var" {
+			reset = append(reset, d.Names...)
+		}
+		for _, n := range d.Names {
+			declared[n] = true
+		}
+	}
+	for _, n := range values {
+		if !declared[n] {
+			lost = append(lost, n)
+		}
+	}
+	slices.Sort(lost)
+	slices.Sort(reset)
+	return slices.Compact(lost), slices.Compact(reset)
 }
 
 // Close stops the child process.

@@ -84,7 +84,7 @@ func run(t *testing.T, s *Session, n int, code string) Reply {
 
 func TestCrashesAreNamedAndDeclarationsRestored(t *testing.T) {
 	s, _ := start(t)
-	if r := run(t, s, 1, "const answer = 42\nfunc twice(n int) int { return 2 * n }"); r.Status != "ok" {
+	if r := run(t, s, 1, "const answer = 42\nfunc twice(n int) int { return 2 * n }\ncomputed := 5\nvar counter = 1\ncounter++"); r.Status != "ok" {
 		t.Fatalf("declarations: %+v", r.Error)
 	}
 	for i, c := range []struct{ code, want string }{
@@ -99,6 +99,14 @@ func TestCrashesAreNamedAndDeclarationsRestored(t *testing.T) {
 		}
 		if !strings.Contains(r.Error.Value, c.want) {
 			t.Errorf("%q: error %q, want it to mention %q", c.code, r.Error.Value, c.want)
+		}
+		if i == 1 { // the first crash: the goroutine's panic was caught
+			tb := strings.Join(r.Error.Traceback, "\n")
+			for _, want := range []string{"Lost (computed by statements): computed.", "Back to their initial values: counter."} {
+				if !strings.Contains(tb, want) {
+					t.Errorf("the restore message lacks %q:\n%s", want, tb)
+				}
+			}
 		}
 		if r := run(t, s, 100+i, "twice(answer)"); r.Status != "ok" || r.Result["text/plain"] != "84" {
 			t.Errorf("after %q: %+v %v, want 84", c.code, r.Error, r.Result)
