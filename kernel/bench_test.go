@@ -2,6 +2,7 @@ package kernel_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -154,4 +155,125 @@ func BenchmarkPrint100kLines(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(msgs)/float64(b.N), "stream-msgs/op")
+}
+
+// BenchmarkInterrupt measures, for each kind of cell, the time from an
+// interrupt_request sent while the cell runs to the cell's execute_reply.
+func BenchmarkInterrupt(b *testing.B) {
+	bin, dir := buildKernel(b)
+	k := startKernel(b, bin, dir)
+	defer k.Close()
+	if err := k.WaitIOPub(10 * time.Second); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := k.Execute("import (\n\t\"sync\"\n\t\"time\"\n)\nvar wg sync.WaitGroup\nvar mu sync.Mutex\nfunc spin() { for {} }"); err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct{ name, code string }{
+		{"tight-loop", "for {}"},
+		{"loop-in-func", "spin()"},
+		{"sleep-loop", "for {\n\ttime.Sleep(10 * time.Millisecond)\n}"},
+		{"long-sleep", "time.Sleep(time.Hour)"},
+		{"receive", "<-make(chan int)"},
+		{"select", "select {}"},
+		{"wait-group", "wg.Add(1)\nwg.Wait()"},
+		{"mutex", "mu.Lock()\nmu.Lock()"},
+		{"goroutines", "for range 4 {\n\tgo func() { for {} }()\n}\nselect {}"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var total time.Duration
+			for range b.N {
+				id, err := k.Send("shell", "execute_request", map[string]any{"code": c.code, "silent": false, "store_history": true, "allow_stdin": false})
+				if err != nil {
+					b.Fatal(err)
+				}
+				time.Sleep(100 * time.Millisecond)
+				start := time.Now()
+				if _, err := k.Request("control", "interrupt_request", map[string]any{}, 10*time.Second); err != nil {
+					b.Fatal(err)
+				}
+				reply, err := k.Reply("shell", id, 10*time.Second)
+				if err != nil {
+					b.Fatal(err)
+				}
+				total += time.Since(start)
+				var r struct{ Ename string }
+				json.Unmarshal(reply.Content, &r)
+				if r.Ename != "interrupted" {
+					b.Fatalf("reply %s", reply.Content)
+				}
+				// The next cell, which may rebuild the session after a
+				// call that could not be interrupted.
+				if _, err := k.Execute("1"); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms/interrupt-to-reply")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
+
+// BenchmarkStackOverflow measures a cell whose mutual recursion overflows
+// the stack, from execute_request to the reply naming the cycle, the new
+// session process started and restored.
+func BenchmarkStackOverflow(b *testing.B) {
+	bin, dir := buildKernel(b)
+	k := startKernel(b, bin, dir)
+	defer k.Close()
+	if err := k.WaitIOPub(10 * time.Second); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := k.Execute("func foo(n int) int { return boo(n) + 1 }\nfunc boo(n int) int { return foo(n) + 1 }"); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for range b.N {
+		x, err := k.Execute("foo(1)")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !strings.Contains(string(x.Reply.Content), "foo → boo → foo") {
+			b.Fatalf("reply %s", x.Reply.Content)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/overflow-to-reply")
+	b.ReportMetric(0, "ns/op")
+}
+
+// BenchmarkCrashRestore50 measures a cell that ends its session process
+// (os.Exit) in a session of 50 declarations: from execute_request to the
+// reply, sent once a new process holds the 50 declarations again.
+func BenchmarkCrashRestore50(b *testing.B) {
+	bin, dir := buildKernel(b)
+	k := startKernel(b, bin, dir)
+	defer k.Close()
+	if err := k.WaitIOPub(10 * time.Second); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := k.Execute("import (\n\t\"fmt\"\n\t\"os\"\n)"); err != nil {
+		b.Fatal(err)
+	}
+	for i := range 10 {
+		code := fmt.Sprintf("type T%d struct{ N int }\nfunc (t T%[1]d) String() string { return fmt.Sprint(t.N) }\nfunc f%[1]d(n int) T%[1]d { return T%[1]d{N: n + %[1]d} }\nconst c%[1]d = %[1]d\nvar v%[1]d = f%[1]d(c%[1]d)", i)
+		if _, err := k.Execute(code); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for range b.N {
+		x, err := k.Execute("os.Exit(1)")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !strings.Contains(string(x.Reply.Content), "declarations of earlier cells were restored") {
+			b.Fatalf("reply %s", x.Reply.Content)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/crash-to-reply")
+	b.ReportMetric(0, "ns/op")
+	if x, err := k.Execute("v9.String()"); err != nil || !strings.Contains(string(x.IOPub[len(x.IOPub)-1].Content), `18`) {
+		b.Fatalf("after the restores: %v", err)
+	}
 }

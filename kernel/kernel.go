@@ -274,11 +274,14 @@ func (k *Kernel) historyReply(req wire.HistoryRequest) wire.HistoryReply {
 	return wire.HistoryReply{Status: "ok", History: out}
 }
 
-// interruptCell interrupts the running cell, if any.
+// interruptCell interrupts the running cell, or with none running stops
+// the goroutines earlier cells left running.
 func (k *Kernel) interruptCell() {
 	k.mu.Lock()
+	defer k.mu.Unlock()
 	if k.interrupt != nil {
 		k.interrupt()
+		return
 	}
-	k.mu.Unlock()
+	k.sess.Interrupt()
 }

@@ -40,11 +40,12 @@ func (e *Interpreter) failure(err error, code string) *ctl.Error {
 	case errors.As(err, &gp):
 		return gp.err
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return &ctl.Error{
-			Name:      Interrupted,
-			Value:     "the cell was interrupted",
-			Traceback: []string{red + "interrupted" + reset + ": the cell was stopped before it finished"},
+		tb := []string{red + "interrupted" + reset + ": the cell was stopped before it finished"}
+		var se stoppedError
+		if errors.As(err, &se) {
+			tb = append(tb, se.report...)
 		}
+		return &ctl.Error{Name: Interrupted, Value: "the cell was interrupted", Traceback: tb}
 	case errors.As(err, &p):
 		return e.panicError(p)
 	}

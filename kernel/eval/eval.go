@@ -8,6 +8,7 @@
 package eval
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -18,14 +19,17 @@ import (
 	"io"
 	"log"
 	"reflect"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/traefik/yaegi/interp"
 
 	"github.com/golessons/golessons/kernel/cell"
 	"github.com/golessons/golessons/kernel/ctl"
+	"github.com/golessons/golessons/kernel/rewrite"
 	"github.com/golessons/golessons/lessons/display"
 )
 
@@ -53,6 +57,7 @@ type Interpreter struct {
 	kinds    map[string]token.Token // what each declared name is: TYPE, FUNC (also methods, as "T.M"), CONST or VAR
 	history  []ctl.Decl             // the declarations in force, in order, one per item
 	cur      string                 // the name of the cell being evaluated
+	suspect  bool                   // an execution was interrupted and may still be stuck
 	pkgNames map[string]string
 	exported map[string][]string
 
@@ -127,7 +132,11 @@ func (e *Interpreter) reset() error {
 			return fmt.Errorf("load standard input: %w", err)
 		}
 	}
-	if err := in.Use(resultExports(e.goPanic)); err != nil {
+	// A sleeping cell wakes when it is interrupted.
+	if err := in.Use(interp.Exports{"time/time": {"Sleep": reflect.ValueOf(e.gr.sleep)}}); err != nil {
+		return fmt.Errorf("load time.Sleep: %w", err)
+	}
+	if err := in.Use(resultExports(e.goPanic, e.gr.track)); err != nil {
 		return fmt.Errorf("load result package: %w", err)
 	}
 	e.in = in
@@ -148,7 +157,7 @@ func capture(values ...any) []any { return values }
 // the wrapping capture's values get.
 func raw(values ...any) []any { return values }
 
-func resultExports(goPanic func(any, string)) interp.Exports {
+func resultExports(goPanic func(any, string), goTrack func(string) func()) interp.Exports {
 	bundler := reflect.TypeOf((*display.MIMEBundler)(nil)).Elem()
 	stringer := reflect.TypeOf((*fmt.Stringer)(nil)).Elem()
 	errorType := reflect.TypeOf((*error)(nil)).Elem()
@@ -158,6 +167,7 @@ func resultExports(goPanic func(any, string)) interp.Exports {
 			"Raw":     reflect.ValueOf(raw),
 			"Clear":   reflect.ValueOf(clearValue),
 			"GoPanic": reflect.ValueOf(goPanic),
+			"GoTrack": reflect.ValueOf(goTrack),
 		},
 		// Interpreted values passed to Capture are wrapped so that their
 		// methods are visible to compiled code.
@@ -193,6 +203,21 @@ func (e *Interpreter) Execute(ctx context.Context, name, code string) Outcome {
 	}()
 
 	var out Outcome
+	if e.suspect {
+		e.suspect = false
+		if staleRunner(e.in, 20*time.Millisecond) {
+			// Start afresh so that the stuck cell cannot resume.
+			lost, err := e.rebuild(ctx, nil, true)
+			msg := "An interrupted cell is still blocked in a call that cannot be interrupted, so the session was rebuilt from its declarations to keep the rest of that cell from running when the call returns."
+			if err != nil {
+				msg += " Some declarations failed: " + err.Error()
+			}
+			if len(lost) > 0 {
+				msg += " These values could not be carried over and are gone: " + strings.Join(lost, ", ") + "."
+			}
+			fmt.Fprintln(e.trace.dst, msg)
+		}
+	}
 	items, err := cell.Split(code)
 	if err != nil {
 		var ce *cell.Error
@@ -447,17 +472,103 @@ func (e *Interpreter) compileNode(node ast.Node) (prog *interp.Program, err erro
 	return e.in.CompileAST(node)
 }
 
-// execute runs a compiled chunk until it ends or ctx is done.
+// execute runs a compiled chunk until it ends or ctx is done. When ctx is
+// done, the interpreter stops every goroutine it runs, and the error says
+// which goroutines stopped.
 func (e *Interpreter) execute(ctx context.Context, prog *interp.Program) (reflect.Value, error) {
 	e.trace.start()
-	v, err := e.in.ExecuteWithContext(ctx, prog)
-	if err != nil && ctx.Err() != nil {
-		if cause := context.Cause(ctx); cause != nil && cause != ctx.Err() {
-			return v, cause
-		}
-		return v, ctx.Err()
+	e.gr.arm()
+	inner, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	told := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		e.gr.beginStop()
+		cancel()
+		close(told)
+	})
+	v, err := e.in.ExecuteWithContext(inner, prog)
+	if stop() {
+		return v, err
 	}
-	return v, err
+	<-told
+	// The cell may have been stuck in a call the interpreter cannot
+	// interrupt; then it resumes there when the call returns.
+	e.suspect = true
+	stopped, alive := e.gr.endStop(stopWait)
+	if err == nil || ctx.Err() == nil {
+		return v, err
+	}
+	if cause := context.Cause(ctx); cause != nil && cause != ctx.Err() {
+		return v, cause
+	}
+	return v, stoppedError{err: ctx.Err(), report: describeStopped(stopped, alive, e.pos.name)}
+}
+
+// stopWait is how long an interrupt waits for goroutines to end before it
+// reports those still running.
+const stopWait = 50 * time.Millisecond
+
+// stoppedError is an interrupted execution, with what the interrupt did
+// to the goroutines.
+type stoppedError struct {
+	err    error
+	report []string
+}
+
+func (s stoppedError) Error() string { return s.err.Error() }
+func (s stoppedError) Unwrap() error { return s.err }
+
+// StopGoroutines stops the goroutines earlier cells left running, as an
+// interrupt does when no cell runs, and says what it stopped; it returns
+// nil when none ran. It must not be called while a cell runs.
+func (e *Interpreter) StopGoroutines() []string {
+	if len(e.gr.alive()) == 0 {
+		return nil
+	}
+	prog, err := e.compile("package main; func main() { "+rewrite.Prefix+"c := make(chan int); <-"+rewrite.Prefix+"c }", true)
+	if err != nil {
+		return []string{"The goroutines could not be stopped: " + err.Error()}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = e.execute(ctx, prog)
+	var se stoppedError
+	if errors.As(err, &se) {
+		return se.report
+	}
+	return nil
+}
+
+// staleRunner reports whether an execution interpreter in was told to
+// stop is still running after wait, stuck in a call it cannot interrupt:
+// the next execution would let it resume where it was.
+func staleRunner(in *interp.Interpreter, wait time.Duration) bool {
+	// The runner's stack shows the interpreter as Execute's receiver.
+	runner := []byte("interp.(*Interpreter).ExecuteWithContext.func1(")
+	execute := []byte(fmt.Sprintf("interp.(*Interpreter).Execute(%p,", in))
+	deadline := time.Now().Add(wait)
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n == len(buf) {
+			buf = make([]byte, 2*len(buf))
+			continue
+		}
+		found := false
+		for _, g := range bytes.Split(buf[:n], []byte("\n\n")) {
+			if bytes.Contains(g, runner) && bytes.Contains(g, execute) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+		if time.Now().After(deadline) {
+			return true
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
 }
 
 // lineCol returns the 1-based line and byte column of offset off in src.

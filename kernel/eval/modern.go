@@ -5,9 +5,13 @@ import (
 	"fmt"
 	"go/ast"
 	"reflect"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/golessons/golessons/kernel/ctl"
 	"github.com/golessons/golessons/kernel/rewrite"
@@ -39,7 +43,10 @@ func (e *Interpreter) modernize(node ast.Node, ambiguousAsInt bool) {
 		return false
 	})
 	rewrite.LoopVars(node)
-	rewrite.GoRecover(node, e.in.FileSet(), &ast.SelectorExpr{X: ast.NewIdent(resultName), Sel: ast.NewIdent("GoPanic")})
+	rewrite.EmptySelects(node)
+	rewrite.GoRecover(node, e.in.FileSet(),
+		&ast.SelectorExpr{X: ast.NewIdent(resultName), Sel: ast.NewIdent("GoPanic")},
+		&ast.SelectorExpr{X: ast.NewIdent(resultName), Sel: ast.NewIdent("GoTrack")})
 	rewrite.ReplaceBuiltins(node, rewrite.Builtins{
 		Min:      minHelper,
 		Max:      maxHelper,
@@ -134,11 +141,175 @@ func clearValue(x any) {
 }
 
 // goroutines tracks the cell being evaluated, so that a panic in a
-// goroutine it started can end it as a Go program would end.
+// goroutine it started can end it as a Go program would end, and the
+// goroutines cells started, so that an interrupt can say which it stopped.
 type goroutines struct {
 	running atomic.Int64 // slot of the running cell, or 0
 	cancel  atomic.Pointer[context.CancelCauseFunc]
 	report  func(*ctl.Error) // shows a panic of a goroutine whose cell has ended
+
+	mu       sync.Mutex
+	live     map[string]map[int]int // go statement position → owning cell's slot → goroutines alive
+	stopping bool                   // the interpreter was told to stop its goroutines
+	stopped  map[int]int            // owning cell's slot → goroutines that ended since
+	halt     chan struct{}          // closed when the interpreter is told to stop, until the next execution
+}
+
+// arm readies sleeps for an execution: they last until the interpreter is
+// told to stop again.
+func (g *goroutines) arm() {
+	g.mu.Lock()
+	select {
+	case <-g.halt:
+		g.halt = make(chan struct{})
+	default:
+		if g.halt == nil {
+			g.halt = make(chan struct{})
+		}
+	}
+	g.mu.Unlock()
+}
+
+// sleep is time.Sleep for cells: it also ends when the interpreter is told
+// to stop, so that an interrupt is not kept waiting by a long sleep.
+func (g *goroutines) sleep(d time.Duration) {
+	if d <= 0 {
+		runtime.Gosched()
+		return
+	}
+	g.mu.Lock()
+	halt := g.halt
+	g.mu.Unlock()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-halt:
+	}
+}
+
+// track is called by every go statement of a cell as it starts a goroutine; where
+// is the encoded position of its go statement. The goroutine belongs to
+// the running cell, or to the cell of its go statement when none runs.
+// It calls the function returned when it ends.
+func (g *goroutines) track(where string) func() {
+	owner := int(g.running.Load())
+	if owner == 0 {
+		line, _, _ := strings.Cut(where, ":")
+		n, _ := strconv.Atoi(line)
+		owner, _, _ = decode(n, 0)
+	}
+	g.mu.Lock()
+	if g.live == nil {
+		g.live = map[string]map[int]int{}
+	}
+	if g.live[where] == nil {
+		g.live[where] = map[int]int{}
+	}
+	g.live[where][owner]++
+	g.mu.Unlock()
+	return func() {
+		g.mu.Lock()
+		g.live[where][owner]--
+		if g.stopping {
+			g.stopped[owner]++
+		}
+		g.mu.Unlock()
+	}
+}
+
+// alive returns the number of goroutines alive, by owning cell.
+func (g *goroutines) alive() map[int]int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	out := map[int]int{}
+	for _, owners := range g.live {
+		for slot, n := range owners {
+			if n > 0 {
+				out[slot] += n
+			}
+		}
+	}
+	return out
+}
+
+// owns reports whether a goroutine started by the go statement at where
+// and still alive belongs to the cell in slot.
+func (g *goroutines) owns(where string, slot int) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.live[where][slot] > 0
+}
+
+// beginStop marks the moment the interpreter is told to stop: goroutines
+// that end from now on were stopped.
+func (g *goroutines) beginStop() {
+	g.mu.Lock()
+	g.stopping, g.stopped = true, map[int]int{}
+	select {
+	case <-g.halt:
+	default:
+		if g.halt == nil {
+			g.halt = make(chan struct{})
+		}
+		close(g.halt)
+	}
+	g.mu.Unlock()
+}
+
+// endStop waits up to wait for the goroutines to end and returns those
+// that ended and those still alive, by owning cell.
+func (g *goroutines) endStop(wait time.Duration) (stopped, alive map[int]int) {
+	deadline := time.Now().Add(wait)
+	for {
+		alive = g.alive()
+		if len(alive) == 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	g.mu.Lock()
+	stopped = g.stopped
+	g.stopping, g.stopped = false, nil
+	g.mu.Unlock()
+	return stopped, alive
+}
+
+// describeStopped says which goroutines an interrupt stopped and which
+// it could not, as lines for a traceback or a note; names gives a slot's
+// cell name.
+func describeStopped(stopped, alive map[int]int, names func(int) string) []string {
+	list := func(m map[int]int) string {
+		slots := make([]int, 0, len(m))
+		total := 0
+		for slot, n := range m {
+			if n > 0 {
+				slots = append(slots, slot)
+				total += n
+			}
+		}
+		if total == 0 {
+			return ""
+		}
+		slices.Sort(slots)
+		var parts []string
+		for _, slot := range slots {
+			parts = append(parts, fmt.Sprintf("%d started by %s", m[slot], names(slot)))
+		}
+		noun := "goroutines"
+		if total == 1 {
+			noun = "goroutine"
+		}
+		return fmt.Sprintf("%d %s (%s)", total, noun, strings.Join(parts, ", "))
+	}
+	var lines []string
+	if s := list(stopped); s != "" {
+		lines = append(lines, "Stopped "+s+".")
+	}
+	if s := list(alive); s != "" {
+		lines = append(lines, "Still blocked in a call that cannot be interrupted: "+s+"; they end when that call returns.")
+	}
+	return lines
 }
 
 // goPanicError is the cause a cell is cancelled with when a goroutine it
@@ -165,7 +336,7 @@ func (e *Interpreter) goPanic(value any, where string) {
 		tb = append(tb, fn, fmt.Sprintf("\t%s:%d:%d", e.pos.name(fr.seq), fr.line, fr.col))
 	}
 	err := &ctl.Error{Name: PanicError, Value: v + " (in a goroutine started at " + at + ")", Traceback: tb}
-	if int64(slot) == e.gr.running.Load() {
+	if running := e.gr.running.Load(); running != 0 && (int64(slot) == running || e.gr.owns(where, int(running))) {
 		if cancel := e.gr.cancel.Load(); cancel != nil {
 			(*cancel)(goPanicError{err})
 			return

@@ -117,10 +117,18 @@ func (s *server) serve(r io.Reader) error {
 			}()
 		case ctl.OpInterrupt:
 			s.mu.Lock()
-			if s.running != nil {
-				s.running.cancel()
+			running := s.running
+			if running != nil {
+				running.cancel()
 			}
 			s.mu.Unlock()
+			if running == nil {
+				// No cell runs, and none starts before this loop reads
+				// the next request: stop what earlier cells left running.
+				for _, line := range s.interp.StopGoroutines() {
+					fmt.Fprintln(os.Stderr, line)
+				}
+			}
 		case ctl.OpInput:
 			s.mu.Lock()
 			if x := s.running; x != nil && x.id == req.ID {

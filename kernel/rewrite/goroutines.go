@@ -8,8 +8,11 @@ import (
 
 // GoRecover makes every goroutine started under node recover a panic and
 // hand it to handler, a function called as handler(value, where) with
-// where the encoded position of the go statement (as "line:col"). It
-// reports whether anything changed.
+// where the encoded position of the go statement (as "line:col"). With
+// track non-nil, each goroutine also calls track(where) when it starts and
+// the function that returns when it ends, however it ends; track is called
+// by the go statement, before the goroutine runs. It reports
+// whether anything changed.
 //
 //	go func(x int) { body }(v)
 //
@@ -26,7 +29,7 @@ import (
 //
 // where arguments other than names, literals and selectors are evaluated
 // before the goroutine starts, as the go statement does.
-func GoRecover(node ast.Node, fset *token.FileSet, handler ast.Expr) bool {
+func GoRecover(node ast.Node, fset *token.FileSet, handler, track ast.Expr) bool {
 	var c counter
 	changed := false
 	apply(node, func(s ast.Stmt) []ast.Stmt {
@@ -37,9 +40,28 @@ func GoRecover(node ast.Node, fset *token.FileSet, handler ast.Expr) bool {
 		changed = true
 		p := fset.Position(g.Go)
 		where := &ast.BasicLit{ValuePos: g.Go, Kind: token.STRING, Value: strconv.Quote(strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Column))}
-		guard := recoverStmt(g.Go, handler, where)
+		guard := []ast.Stmt{recoverStmt(g.Go, handler, where)}
+		// With track, the goroutine's function gets a first parameter
+		// ǃend, the argument track(where), evaluated by the go statement,
+		// and defers ǃend().
+		var endParam *ast.Field
+		var endArg ast.Expr
+		if track != nil {
+			endParam = &ast.Field{Names: []*ast.Ident{ident(endName, g.Go)}, Type: &ast.FuncType{Func: g.Go, Params: &ast.FieldList{}}}
+			endArg = &ast.CallExpr{Fun: track, Lparen: g.Go, Args: []ast.Expr{where}, Rparen: g.Go}
+			guard = append([]ast.Stmt{&ast.DeferStmt{Defer: g.Go, Call: &ast.CallExpr{Fun: ident(endName, g.Go), Lparen: g.Go, Rparen: g.Go}}}, guard...)
+		}
 		if lit, ok := g.Call.Fun.(*ast.FuncLit); ok {
-			lit.Body.List = append([]ast.Stmt{guard}, lit.Body.List...)
+			lit.Body.List = append(guard, lit.Body.List...)
+			if track != nil {
+				params := &ast.FieldList{Opening: g.Go, Closing: g.Go}
+				if lit.Type.Params != nil {
+					params.List = lit.Type.Params.List
+				}
+				params.List = append([]*ast.Field{endParam}, params.List...)
+				lit.Type.Params = params
+				g.Call.Args = append([]ast.Expr{endArg}, g.Call.Args...)
+			}
 			return []ast.Stmt{s}
 		}
 		var pre []ast.Stmt
@@ -61,10 +83,14 @@ func GoRecover(node ast.Node, fset *token.FileSet, handler ast.Expr) bool {
 		wrapped := &ast.GoStmt{Go: g.Go, Call: &ast.CallExpr{
 			Fun: &ast.FuncLit{
 				Type: &ast.FuncType{Func: g.Go, Params: &ast.FieldList{}},
-				Body: &ast.BlockStmt{Lbrace: g.Go, List: []ast.Stmt{guard, &ast.ExprStmt{X: &call}}, Rbrace: g.Go},
+				Body: &ast.BlockStmt{Lbrace: g.Go, List: append(guard, &ast.ExprStmt{X: &call}), Rbrace: g.Go},
 			},
 			Lparen: g.Go, Rparen: g.Go,
 		}}
+		if track != nil {
+			wrapped.Call.Fun.(*ast.FuncLit).Type.Params.List = []*ast.Field{endParam}
+			wrapped.Call.Args = []ast.Expr{endArg}
+		}
 		if len(pre) == 0 {
 			return []ast.Stmt{wrapped}
 		}
@@ -72,6 +98,10 @@ func GoRecover(node ast.Node, fset *token.FileSet, handler ast.Expr) bool {
 	})
 	return changed
 }
+
+// endName is the parameter holding the function a tracked goroutine calls
+// when it ends.
+const endName = Prefix + "end"
 
 // recoverName is the variable the deferred recovery holds the panic in;
 // a go statement whose function starts with it is already guarded.
@@ -103,10 +133,20 @@ func recoverStmt(pos token.Pos, handler, where ast.Expr) ast.Stmt {
 // recovers reports whether g's function already starts with the guard.
 func recovers(g *ast.GoStmt) bool {
 	lit, ok := g.Call.Fun.(*ast.FuncLit)
-	if !ok || len(lit.Body.List) == 0 {
+	if !ok {
 		return false
 	}
-	d, ok := lit.Body.List[0].(*ast.DeferStmt)
+	for _, s := range lit.Body.List[:min(2, len(lit.Body.List))] {
+		if isGuard(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// isGuard reports whether s is the deferred recovery recoverStmt returns.
+func isGuard(s ast.Stmt) bool {
+	d, ok := s.(*ast.DeferStmt)
 	if !ok {
 		return false
 	}

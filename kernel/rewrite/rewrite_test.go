@@ -67,13 +67,17 @@ func TestRangeInts(t *testing.T) {
 func TestGoRecover(t *testing.T) {
 	handler := &ast.SelectorExpr{X: ast.NewIdent("r"), Sel: ast.NewIdent("Panic")}
 	got := rewritten(t, "go func() { work() }()\ngo f(x, g(), <-ch)", func(fset *token.FileSet, n ast.Node) {
-		GoRecover(n, fset, handler)
-		GoRecover(n, fset, handler) // a second pass changes nothing
+		track := &ast.SelectorExpr{X: ast.NewIdent("r"), Sel: ast.NewIdent("Track")}
+		GoRecover(n, fset, handler, track)
+		GoRecover(n, fset, handler, track) // a second pass changes nothing
 	})
 	if n := strings.Count(got, "recover()"); n != 2 {
 		t.Errorf("%d recoveries, want 2:\n%s", n, got)
 	}
-	for _, want := range []string{`r.Panic(ǃrecovered, "3:1")`, "ǃa1 := g()", "ǃa2 := <-ch", "f(x, ǃa1, ǃa2)"} {
+	if n := strings.Count(got, `}(r.Track("3:1"))`); n != 1 {
+		t.Errorf("%d trackers of the go statement on line 3, want 1:\n%s", n, got)
+	}
+	for _, want := range []string{`r.Panic(ǃrecovered, "3:1")`, "go func(ǃend func()) {", "defer ǃend()", `}(r.Track("4:1"))`, "ǃa1 := g()", "ǃa2 := <-ch", "f(x, ǃa1, ǃa2)"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("result lacks %q:\n%s", want, got)
 		}
@@ -116,5 +120,12 @@ func TestRenameMain(t *testing.T) {
 		if changed != (tc.want != "") || b.String() != want {
 			t.Errorf("RenameMain(%q) = %v,\n%s\nwant\n%s", tc.src, changed, b.String(), want)
 		}
+	}
+}
+
+func TestEmptySelects(t *testing.T) {
+	got := rewritten(t, "select {}\nselect {\ncase <-ch:\n}", func(_ *token.FileSet, n ast.Node) { EmptySelects(n) })
+	if !strings.Contains(got, "<-make(chan struct{})") || !strings.Contains(got, "case <-ch:") || strings.Contains(got, "select {}") {
+		t.Errorf("EmptySelects:\n%s", got)
 	}
 }

@@ -327,6 +327,20 @@ func lostValues(decls []ctl.Decl, values []string) (lost, reset []string) {
 	return slices.Compact(lost), slices.Compact(reset)
 }
 
+// Interrupt stops the goroutines earlier cells left running, when no cell
+// runs (cancel Execute's context to interrupt a running cell). What it
+// stopped is written to standard error, as output of the last cell.
+func (s *Session) Interrupt() {
+	s.mu.Lock()
+	c := s.child
+	s.mu.Unlock()
+	select {
+	case <-c.exited:
+	default:
+		_ = c.send(ctl.Request{Op: ctl.OpInterrupt})
+	}
+}
+
 // Close stops the child process.
 func (s *Session) Close() error {
 	s.mu.Lock()

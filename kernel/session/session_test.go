@@ -174,3 +174,25 @@ func TestMemoryLimit(t *testing.T) {
 		t.Errorf("after the limit: %+v %v", r.Error, r.Result)
 	}
 }
+
+func TestInterruptWhenIdleStopsGoroutines(t *testing.T) {
+	s, rec := start(t)
+	r := run(t, s, 1, "import (\n\t\"fmt\"\n\t\"time\"\n)\ngo func() {\n\tfor {\n\t\tfmt.Print(\".\")\n\t\ttime.Sleep(5 * time.Millisecond)\n\t}\n}()")
+	if r.Status != "ok" {
+		t.Fatal(r.Error)
+	}
+	time.Sleep(50 * time.Millisecond)
+	s.Interrupt()
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(rec.output(1), "Stopped 1 goroutine (1 started by cell[1]).") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no report of the stopped goroutine in %q", rec.output(1))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	before := rec.output(1)
+	time.Sleep(100 * time.Millisecond)
+	if after := rec.output(1); after != before {
+		t.Errorf("the goroutine still prints after the interrupt: %q", after[len(before):])
+	}
+}

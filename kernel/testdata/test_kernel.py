@@ -218,16 +218,44 @@ class TestRobustness(KernelCase):
         self.assertEqual(reply["content"]["ename"], "interrupted")
         self.drain()
 
-    def test_interrupt_native_sleep_replaces_child(self):
-        self.run_cell("func survivor() string { return \"still here\" }")
-        msg_id = self.kc.execute('import "time"\ntime.Sleep(time.Hour)')
-        time.sleep(0.3)
+    def test_interrupt_every_kind_of_cell(self):
+        self.run_cell('import (\n\t"sync"\n\t"time"\n)\nkept := 3')
+        for code in ["time.Sleep(time.Hour)", "for {\n\ttime.Sleep(10 * time.Millisecond)\n}", "<-make(chan int)",
+                     "select {}", "var wg sync.WaitGroup\nwg.Add(1)\nwg.Wait()", "for range 3 {\n\tgo func() { for {} }()\n}\nselect {}"]:
+            with self.subTest(code=code):
+                msg_id = self.kc.execute(code)
+                time.sleep(0.3)
+                self.km.interrupt_kernel()
+                reply = self.shell_reply(msg_id, timeout=10)
+                self.assertEqual(reply["content"]["ename"], "interrupted")
+                if "go func" in code:
+                    self.assertIn("Stopped 3 goroutines", "\n".join(reply["content"]["traceback"]))
+                self.drain()
+                reply, msgs = self.run_cell("kept")
+                self.assertEqual(self.result(msgs), "3")
+
+    def test_interrupt_when_idle_stops_background_goroutines(self):
+        reply, msgs = self.run_cell('import (\n\t"sync/atomic"\n\t"time"\n)\nvar ticks atomic.Int64\ngo func() {\n\tfor {\n\t\tticks.Add(1)\n\t\ttime.Sleep(time.Millisecond)\n\t}\n}()')
+        cell_id = reply["parent_header"]["msg_id"]
         self.km.interrupt_kernel()
-        reply = self.shell_reply(msg_id, timeout=15)
-        self.assertEqual(reply["content"]["status"], "error")
-        self.drain()
-        reply, msgs = self.run_cell("survivor()")
-        self.assertEqual(self.result(msgs), '"still here"')
+        deadline, said = time.time() + 10, ""
+        while "Stopped 1 goroutine" not in said and time.time() < deadline:
+            try:
+                m = self.kc.get_iopub_msg(timeout=1)
+            except queue.Empty:
+                continue
+            if m["msg_type"] == "stream" and m["parent_header"].get("msg_id") == cell_id:
+                said += m["content"]["text"]
+        self.assertIn("Stopped 1 goroutine", said)
+        reply, msgs = self.run_cell('a := ticks.Load()\ntime.Sleep(50 * time.Millisecond)\nticks.Load() - a')
+        self.assertEqual(self.result(msgs), "0")
+
+    def test_redefined_type_and_method(self):
+        self.run_cell('import "fmt"\ntype Point struct{ X int }\nfunc (p Point) Show() string { return fmt.Sprint("x=", p.X) }\nfunc describe(p Point) string { return p.Show() }')
+        reply, msgs = self.run_cell('type Point struct{ X, Y int }\nfunc (p Point) Show() string { return fmt.Sprint("x=", p.X, " y=", p.Y) }')
+        self.assertEqual(reply["content"]["status"], "ok")
+        reply, msgs = self.run_cell("describe(Point{X: 1, Y: 2})")
+        self.assertEqual(self.result(msgs), '"x=1 y=2"')
 
     def test_goroutine_panic_does_not_kill_kernel(self):
         self.run_cell("const answer = 42")

@@ -327,3 +327,30 @@ func (k *Kernel) RSS() (int64, error) {
 	}
 	return total, nil
 }
+
+// Send sends a request on "shell" or "control" without waiting for its
+// reply, and returns its message id.
+func (k *Kernel) Send(channel, msgType string, content any) (string, error) {
+	m, err := wire.New(msgType, k.session, content)
+	if err != nil {
+		return "", err
+	}
+	sock := k.shell
+	if channel == "control" {
+		sock = k.control
+	}
+	if err := sock.Send(zmq4.NewMsgFrom(wire.Encode(m, k.signer)...)); err != nil {
+		return "", fmt.Errorf("send %s: %w", msgType, err)
+	}
+	return m.Header.MsgID, nil
+}
+
+// Reply waits for the reply to request id on "shell" or "control"; a
+// timeout of 0 waits without limit.
+func (k *Kernel) Reply(channel, id string, timeout time.Duration) (*wire.Message, error) {
+	sock := k.shell
+	if channel == "control" {
+		sock = k.control
+	}
+	return k.receive(sock, id, timeout)
+}
