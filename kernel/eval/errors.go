@@ -59,10 +59,10 @@ func (e *Interpreter) compileError(err error, code string) *ctl.Error {
 	var list scanner.ErrorList
 	if errors.As(err, &list) {
 		for _, l := range list {
-			msgs = append(msgs, e.pos.rewrite(l.Error()))
+			msgs = append(msgs, e.pos.rewrite(e.goCompileMessage(l.Error())))
 		}
 	} else {
-		msgs = append(msgs, e.pos.rewrite(err.Error()))
+		msgs = append(msgs, e.pos.rewrite(e.goCompileMessage(err.Error())))
 	}
 	tb := []string{}
 	for _, m := range msgs {
@@ -107,15 +107,23 @@ func (e *Interpreter) importError(spec cell.ImportSpec, err error) *ctl.Error {
 	msg := e.pos.rewrite(err.Error())
 	if strings.Contains(msg, "unable to find source") || strings.Contains(msg, "cannot find package") {
 		msg = fmt.Sprintf("package %q is not available in cells", spec.Path)
+		if spec.Path == "iter" {
+			msg += ": range over a function is not supported in cells; ranges over the standard library's iterators (maps.Keys, slices.All, strings.Lines and the like) work"
+		}
 	}
 	return &ctl.Error{Name: CompileError, Value: msg, Traceback: []string{red + "import " + fmt.Sprintf("%q", spec.Path) + ": " + msg + reset}}
 }
 
 // panicError describes a panic, with the interpreted frames it unwound.
 func (e *Interpreter) panicError(p interp.Panic) *ctl.Error {
-	value := panicValue(p.Value)
+	frames := e.trace.frames()
+	var at *frame
+	if len(frames) > 0 {
+		at = &frames[0]
+	}
+	value := e.goMessage(context.Background(), panicValue(p.Value), at)
 	tb := []string{red + "panic: " + value + reset, "", "goroutine 1 [running]:"}
-	for _, fr := range e.trace.frames() {
+	for _, fr := range frames {
 		fn := strings.TrimSuffix(fr.fn, "(...)")
 		if fn == "main" {
 			fn = e.pos.name(fr.seq)

@@ -50,16 +50,25 @@ type Interpreter struct {
 	imports map[string]string // import path → local name, for every package imported so far
 	trace   *traceWriter
 
-	// globals are the package-level names cells declared and the names
-	// of imported packages; pkgNames maps import paths to package names
-	// and exported names, from the compiled packages.
-	globals  map[string]bool
-	kinds    map[string]token.Token // what each declared name is: TYPE, FUNC (also methods, as "T.M"), CONST or VAR
-	history  []ctl.Decl             // the declarations in force, in order, one per item
-	cur      string                 // the name of the cell being evaluated
-	suspect  bool                   // an execution was interrupted and may still be stuck
+	// pkgNames maps import paths to package names, exported their exported
+	// names, from the compiled packages.
 	pkgNames map[string]string
 	exported map[string][]string
+
+	// globals are the package-level names cells declared and the names
+	// of imported packages.
+	globals map[string]bool
+	kinds   map[string]token.Token // what each declared name is: TYPE, FUNC (also methods, as "T.M"), CONST or VAR
+	history []ctl.Decl             // the declarations in force, in order, one per item
+	cur     string                 // the name of the cell being evaluated
+	src     map[int]string         // the code of the running cell and of cells whose declarations live on, by slot
+	suspect bool                   // an execution was interrupted and may still be stuck
+
+	// State of the current interpreter, reset with it.
+	stdDeclared   map[string]bool // standard packages whose helpers it holds
+	carryImported bool            // whether it imported the carry package
+	carrySeq      int             // the number of values carried so far
+	stash         []any           // the values a staged definition computed
 
 	gr        goroutines
 	compiling atomic.Bool
@@ -81,6 +90,7 @@ func New(cfg Config) (*Interpreter, error) {
 		imports:  map[string]string{},
 		trace:    &traceWriter{dst: cfg.Stderr},
 		globals:  map[string]bool{},
+		src:      map[int]string{},
 		kinds:    map[string]token.Token{},
 		pkgNames: map[string]string{},
 		exported: map[string][]string{},
@@ -136,10 +146,12 @@ func (e *Interpreter) reset() error {
 	if err := in.Use(interp.Exports{"time/time": {"Sleep": reflect.ValueOf(e.gr.sleep)}}); err != nil {
 		return fmt.Errorf("load time.Sleep: %w", err)
 	}
-	if err := in.Use(resultExports(e.goPanic, e.gr.track)); err != nil {
+	if err := in.Use(resultExports(e.goPanic, e.gr.track, e.stashValues)); err != nil {
 		return fmt.Errorf("load result package: %w", err)
 	}
 	e.in = in
+	e.stdDeclared = map[string]bool{}
+	e.carryImported = false
 	// The capture package is imported once; it is never listed to users.
 	if _, err := e.run(context.Background(), "package main; import "+resultName+" "+strconv.Quote(resultPkg), false); err != nil {
 		return fmt.Errorf("import result package: %w", err)
@@ -157,7 +169,7 @@ func capture(values ...any) []any { return values }
 // the wrapping capture's values get.
 func raw(values ...any) []any { return values }
 
-func resultExports(goPanic func(any, string), goTrack func(string) func()) interp.Exports {
+func resultExports(goPanic func(any, string), goTrack func(string) func(), stash func(...any)) interp.Exports {
 	bundler := reflect.TypeOf((*display.MIMEBundler)(nil)).Elem()
 	stringer := reflect.TypeOf((*fmt.Stringer)(nil)).Elem()
 	errorType := reflect.TypeOf((*error)(nil)).Elem()
@@ -168,6 +180,7 @@ func resultExports(goPanic func(any, string), goTrack func(string) func()) inter
 			"Clear":   reflect.ValueOf(clearValue),
 			"GoPanic": reflect.ValueOf(goPanic),
 			"GoTrack": reflect.ValueOf(goTrack),
+			"Stash":   reflect.ValueOf(stash),
 		},
 		// Interpreted values passed to Capture are wrapped so that their
 		// methods are visible to compiled code.
@@ -190,6 +203,12 @@ func (e *Interpreter) Execute(ctx context.Context, name, code string) Outcome {
 	seq := e.pos.alloc(name)
 	at := cell.Pos{File: fileName, Line: cellLine(seq)}
 	e.cur = name
+	e.src[seq] = code
+	defer func() {
+		if !e.pos.pinned[seq] {
+			delete(e.src, seq)
+		}
+	}()
 
 	// A panic in a goroutine of this cell cancels it with the panic as
 	// the cause.
@@ -291,6 +310,9 @@ func (e *Interpreter) Execute(ctx context.Context, name, code string) Outcome {
 			}
 		} else {
 			_, err = e.run(ctx, cell.StmtSource(at, code, chunk...), true)
+			if err != nil && untypedGlobal(err) {
+				err = e.runStaged(ctx, at, code, chunk)
+			}
 			if err == nil {
 				e.declare(seq, declaredNames(code, chunk))
 			}
@@ -424,7 +446,9 @@ func (e *Interpreter) compile(src string, stmts bool) (prog *interp.Program, err
 	if stmts {
 		node = f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body
 	}
-	e.modernize(node, false)
+	if err := e.modernize(node, false); err != nil {
+		return nil, err
+	}
 	prog, err = e.compileNode(node)
 	if err != nil && strings.Contains(err.Error(), "nil type") {
 		// The interpreter fails this way on a range over an integer it
@@ -435,7 +459,9 @@ func (e *Interpreter) compile(src string, stmts bool) (prog *interp.Program, err
 			if stmts {
 				node2 = f2.Decls[len(f2.Decls)-1].(*ast.FuncDecl).Body
 			}
-			e.modernize(node2, true)
+			if e.modernize(node2, true) != nil {
+				return nil, err
+			}
 			if prog2, err2 := e.compileNode(node2); err2 == nil {
 				return prog2, nil
 			}

@@ -24,11 +24,16 @@ const (
 )
 
 // modernize rewrites a chunk's syntax tree for today's Go semantics (see
-// package rewrite). With ambiguousAsInt, range loops over names and
+// package rewrite), declaring the helpers of the standard library it uses. With ambiguousAsInt, range loops over names and
 // calls whose type cannot be told from the syntax are taken as ranges
 // over integers.
-func (e *Interpreter) modernize(node ast.Node, ambiguousAsInt bool) {
+func (e *Interpreter) modernize(node ast.Node, ambiguousAsInt bool) error {
 	rewrite.RenameMain(node)
+	if used := rewrite.StdCalls(node, e.stdPackage); len(used) > 0 {
+		if err := e.declareStd(used); err != nil {
+			return err
+		}
+	}
 	rewrite.RangeInts(node, func(x ast.Expr) bool {
 		if rewrite.LiteralInt(x) || e.isIntName(x) {
 			return true
@@ -53,6 +58,7 @@ func (e *Interpreter) modernize(node ast.Node, ambiguousAsInt bool) {
 		Clear:    &ast.SelectorExpr{X: ast.NewIdent(resultName), Sel: ast.NewIdent("Clear")},
 		Shadowed: func(name string) bool { return e.globals[name] },
 	})
+	return nil
 }
 
 // intKinds are the names of Go's integer types.
@@ -329,9 +335,15 @@ func (e *Interpreter) goPanic(value any, where string) {
 	}
 	slot, l, c := decode(line, col)
 	at := fmt.Sprintf("%s:%d:%d", e.pos.name(slot), l, c)
-	v := panicValue(value)
+	frames := e.trace.take()
+	var innermost *frame
+	if len(frames) > 0 {
+		innermost = &frames[0]
+		innermost.fn = "" // not top level: the operands may be the goroutine's own
+	}
+	v := e.goMessage(context.Background(), panicValue(value), innermost)
 	tb := []string{red + "panic: " + v + reset, "", "goroutine started at " + at + ":"}
-	for _, fr := range e.trace.take() {
+	for _, fr := range frames {
 		fn := strings.TrimSuffix(fr.fn, "(...)") + "(...)"
 		tb = append(tb, fn, fmt.Sprintf("\t%s:%d:%d", e.pos.name(fr.seq), fr.line, fr.col))
 	}

@@ -37,3 +37,31 @@ func TestGoroutinePanic(t *testing.T) {
 		{code: "func work(n int) { panic(n) }\ngo work(7)\ntime.Sleep(time.Second)", err: "7 (in a goroutine started at cell[4]:2:1)"},
 	})
 }
+
+func TestStandardLibraryGenerics(t *testing.T) {
+	runSteps(t, []step{
+		{code: "import (\n\t\"fmt\"\n\t\"maps\"\n\t\"slices\"\n\t\"strings\"\n)\ns := []int{3, 1, 2}\nslices.Sort(s)\ns", result: "[1 2 3]"},
+		{code: "fmt.Println(slices.Contains(s, 2), slices.Index(s, 3), slices.Max(s), slices.Min(s))", out: "true 2 3 1\n"},
+		{code: "type P struct {\n\tName string\n\tAge  int\n}\nps := []P{{\"b\", 30}, {\"a\", 20}}\nslices.SortFunc(ps, func(x, y P) int { return x.Age - y.Age })\nps[0].Name", result: `"a"`},
+		{code: "m := map[string]int{\"b\": 2, \"a\": 1, \"c\": 3}\nslices.Sorted(maps.Keys(m))", result: "[a b c]"},
+		{code: "sum := 0\nfor v := range maps.Values(m) {\n\tsum += v\n}\nsum", result: "6"},
+		{code: "for i, v := range slices.Backward(s) {\n\tfmt.Print(i, v, \" \")\n}", out: "2 3 1 2 0 1 "},
+		{code: "for line := range strings.Lines(\"x\\ny\\n\") {\n\tfmt.Print(\"> \", line)\n}", out: "> x\n> y\n"},
+		{code: "for i, v := range slices.All([]string{\"p\", \"q\"}) {\n\tif i == 1 {\n\t\tbreak\n\t}\n\tfmt.Println(i, v)\n}", out: "0 p\n"},
+		{code: "c := maps.Clone(m)\nc[\"d\"] = 4\nlen(m) * 10 + len(c)", result: "34"},
+		{code: "slices.Equal(slices.Compact([]int{1, 1, 2}), []int{1, 2})", result: "true"},
+		// A session's own slices hides the package's.
+		{code: "type helpers struct{}\nfunc (helpers) Max(s []int) int { return -1 }\nvar sl helpers\nsl.Max(s)", result: "-1"},
+	})
+}
+
+func TestGenericResultsAtTopLevel(t *testing.T) {
+	runSteps(t, []step{
+		{code: "import (\n\t\"maps\"\n\t\"slices\"\n)\nm := map[string]int{\"b\": 2, \"a\": 1}\nkeys := slices.Sorted(maps.Keys(m))\nkeys", result: "[a b]"},
+		{code: "func Sum[T int | float64](xs []T) T {\n\tvar s T\n\tfor _, x := range xs {\n\t\ts += x\n\t}\n\treturn s\n}\ntotal := Sum([]int{1, 2, 3})\nhalf := Sum([]float64{0.5, 1})\ntotal*2 + int(half)", result: "13"},
+		{code: "c := maps.Clone(m)\nc[\"z\"] = 26\nlen(c) - len(m)", result: "1"},
+		{code: "func Two[T any](a, b T) (T, T) { return b, a }\nx, y := Two(\"p\", \"q\")\nx + y", result: `"qp"`},
+		{code: "type Stack[T any] struct{ items []T }\nfunc NewStack[T any]() *Stack[T] { return &Stack[T]{} }\nst := NewStack[int]()", err: "cell[5]:3:7: the interpreter cannot tell the type of st here"},
+		{code: "var st *Stack[int] = NewStack[int]()\nst.items = append(st.items, 1)\nlen(st.items)", result: "1"},
+	})
+}

@@ -13,8 +13,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/traefik/yaegi/interp"
-
 	"github.com/golessons/golessons/kernel/ctl"
 	"github.com/golessons/golessons/kernel/rewrite"
 )
@@ -307,10 +305,8 @@ func (e *Interpreter) load(ctx context.Context, decls []ctl.Decl, values map[str
 			fmt.Fprintf(&src, "%s := %s.%s\n", name, carryName, key)
 		}
 		src.WriteString("}")
-		if err := e.in.Use(interp.Exports{carryPkg + "/carry": syms}); err == nil {
-			if _, err := e.run(ctx, "package main; import "+carryName+" "+strconv.Quote(carryPkg), false); err == nil {
-				_, _ = e.run(ctx, src.String(), true)
-			}
+		if err := e.useCarry(ctx, syms); err == nil {
+			_, _ = e.run(ctx, src.String(), true)
 		}
 	}
 	if together {

@@ -129,3 +129,24 @@ func TestEmptySelects(t *testing.T) {
 		t.Errorf("EmptySelects:\n%s", got)
 	}
 }
+
+func TestStdCalls(t *testing.T) {
+	pkg := func(name string) string {
+		if name == "slices" || name == "maps" {
+			return name
+		}
+		return ""
+	}
+	var used map[string]bool
+	got := rewritten(t, "slices.Sort(s)\nfor k := range maps.Keys(m) { use(k) }\nfor v := range maps.Values(m) { use(v) }\nx := other.Sort(s)\nfor i := range slices.Backward(s) { use(i) }", func(_ *token.FileSet, n ast.Node) {
+		used = StdCalls(n, pkg)
+	})
+	for _, want := range []string{"ǃslices_Sort(s)", "for k := range m", "for _, v := range m", "other.Sort(s)", "ǃs1 := s", "for ǃi2 := len(ǃs1) - 1; ǃi2 >= 0; ǃi2--", "i := ǃi2"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("result lacks %q:\n%s", want, got)
+		}
+	}
+	if !used["slices"] || used["maps"] {
+		t.Errorf("used %v, want slices only", used)
+	}
+}
