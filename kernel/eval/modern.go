@@ -29,6 +29,9 @@ const (
 // over integers.
 func (e *Interpreter) modernize(node ast.Node, ambiguousAsInt bool) error {
 	rewrite.RenameMain(node)
+	if body, ok := node.(*ast.BlockStmt); ok {
+		rewrite.IsolateBlocks(body) // a cell's top-level statements
+	}
 	if used := rewrite.StdCalls(node, e.stdPackage); len(used) > 0 {
 		if err := e.declareStd(used); err != nil {
 			return err

@@ -65,3 +65,13 @@ func TestGenericResultsAtTopLevel(t *testing.T) {
 		{code: "var st *Stack[int] = NewStack[int]()\nst.items = append(st.items, 1)\nlen(st.items)", result: "1"},
 	})
 }
+
+// A loop variable of an earlier cell's top-level loop is not shared with
+// a later loop of the same name.
+func TestTopLevelLoopsKeepTheirVariables(t *testing.T) {
+	runSteps(t, []step{
+		{code: "import (\n\t\"fmt\"\n\t\"sync\"\n)\nfor i := 0; i < 2; i++ {\n\tfmt.Print(i)\n}", out: "01"},
+		{code: "var wg sync.WaitGroup\nvar mu sync.Mutex\nsum := 0\nfor i := 0; i < 3; i++ {\n\twg.Add(1)\n\tgo func() {\n\t\tdefer wg.Done()\n\t\tmu.Lock()\n\t\tsum += i * 10\n\t\tmu.Unlock()\n\t}()\n}\nwg.Wait()\nsum", result: "30"},
+		{code: "i", err: "undefined: i"},
+	})
+}

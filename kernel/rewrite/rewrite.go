@@ -195,3 +195,77 @@ func EmptySelects(node ast.Node) bool {
 	})
 	return changed
 }
+
+// IsolateBlocks wraps each statement of body (a cell's top-level
+// statements) that declares variables in an inner scope (loops, if,
+// switch and select with their own variables, blocks) in a function
+// literal called at once:
+//
+//	for i := 0; i < 3; i++ { ... }  →  func() { for i := 0; i < 3; i++ { ... } }()
+//
+// The interpreter keeps variables of top-level blocks among the session's
+// globals, where a later cell's loop of the same name finds and shares
+// them; inside a function they are the block's own, as in Go. It reports
+// whether anything changed.
+func IsolateBlocks(body *ast.BlockStmt) bool {
+	changed := false
+	for i, s := range body.List {
+		switch s.(type) {
+		case *ast.ForStmt, *ast.RangeStmt, *ast.IfStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt,
+			*ast.SelectStmt, *ast.BlockStmt, *ast.LabeledStmt:
+		default:
+			continue
+		}
+		if !declaresVars(s) || jumpsOut(s) {
+			continue
+		}
+		p := s.Pos()
+		body.List[i] = &ast.ExprStmt{X: &ast.CallExpr{
+			Fun: &ast.FuncLit{
+				Type: &ast.FuncType{Func: p, Params: &ast.FieldList{Opening: p, Closing: p}},
+				Body: &ast.BlockStmt{Lbrace: p, List: []ast.Stmt{s}, Rbrace: s.End()},
+			},
+			Lparen: s.End(), Rparen: s.End(),
+		}}
+		changed = true
+	}
+	return changed
+}
+
+// declaresVars reports whether s declares a variable outside function
+// literals.
+func declaresVars(s ast.Stmt) bool {
+	found := false
+	ast.Inspect(s, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.AssignStmt:
+			found = found || n.Tok == token.DEFINE
+		case *ast.DeclStmt:
+			found = true
+		case *ast.RangeStmt:
+			found = found || (n.Tok == token.DEFINE)
+		}
+		return !found
+	})
+	return found
+}
+
+// jumpsOut reports whether s holds a goto, or a defer, whose meaning a
+// function around it would change.
+func jumpsOut(s ast.Stmt) bool {
+	found := false
+	ast.Inspect(s, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.BranchStmt:
+			found = found || n.Tok == token.GOTO
+		case *ast.DeferStmt:
+			found = true
+		}
+		return !found
+	})
+	return found
+}

@@ -150,3 +150,17 @@ func TestStdCalls(t *testing.T) {
 		t.Errorf("used %v, want slices only", used)
 	}
 }
+
+func TestIsolateBlocks(t *testing.T) {
+	got := rewritten(t, "x := 0\nfor i := 0; i < 3; i++ { x += i }\nfor range 3 { x++ }\nif y := x; y > 0 { x = y }\nfor j := range 2 { defer f(j) }", func(_ *token.FileSet, n ast.Node) {
+		IsolateBlocks(n.(*ast.File).Decls[0].(*ast.FuncDecl).Body)
+	})
+	for _, want := range []string{"x := 0\n", "func() {\n\t\tfor i := 0; i < 3; i++ {", "\tfor range 3 {", "func() {\n\t\tif y := x; y > 0 {", "\tfor j := range 2 {"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("result lacks %q:\n%s", want, got)
+		}
+	}
+	if n := strings.Count(got, "func() {"); n != 2 {
+		t.Errorf("%d statements wrapped, want 2:\n%s", n, got)
+	}
+}

@@ -88,6 +88,35 @@ class TestCells(KernelCase):
         reply, msgs = self.run_cell("p.Sum()")
         self.assertEqual(self.result(msgs), "5")
 
+    def test_modern_go(self):
+        code = ('import (\n\t"fmt"\n\t"slices"\n\t"sync"\n)\n'
+                "var mu sync.Mutex\nvar seen []int\nvar wg sync.WaitGroup\n"
+                "for i := 0; i < 3; i++ {\n\twg.Add(1)\n\tgo func() {\n\t\tdefer wg.Done()\n\t\tmu.Lock()\n\t\tseen = append(seen, i)\n\t\tmu.Unlock()\n\t}()\n}\n"
+                "wg.Wait()\nslices.Sort(seen)\n"
+                "for i := range 2 {\n\tfmt.Print(i, \" \")\n}\n"
+                "fmt.Println(seen, min(3, 1, 2), max(2.5, 1))")
+        reply, msgs = self.run_cell(code)
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        self.assertEqual(self.stdout(msgs), "0 1 [0 1 2] 1 2.5\n")
+
+    def test_go_error_messages(self):
+        reply, _ = self.run_cell("xs := []int{1, 2, 3}\nk := 5\nxs[k]")
+        self.assertEqual(reply["content"]["evalue"], "runtime error: index out of range [5] with length 3")
+        reply, _ = self.run_cell("type box struct{ n int }\nbx := box{}\nbx.size")
+        self.assertRegex(reply["content"]["evalue"], r"cell\[\d+\]:3:1: bx.size undefined \(bx has no field or method size\)")
+
+    def test_crash_restore_names_lost_values(self):
+        self.run_cell("func keep() int { return 1 }\ncomputed := 42\nvar counter = 1\ncounter++")
+        reply, _ = self.run_cell("m := map[int]int{}\nfor i := 0; i < 4; i++ {\n\tgo func() {\n\t\tfor j := 0; ; j++ {\n\t\t\tm[j] = i\n\t\t}\n\t}()\n}\nselect {}", timeout=60)
+        c = reply["content"]
+        self.assertEqual(c["status"], "error")
+        self.assertIn("concurrent map", c["evalue"])
+        tb = "\n".join(c["traceback"])
+        self.assertIn("computed", tb)
+        self.assertIn("Back to their initial values: counter.", tb)
+        reply, msgs = self.run_cell("keep() + counter")
+        self.assertEqual(self.result(msgs), "2")
+
     def test_println_shows_no_result(self):
         reply, msgs = self.run_cell('import "fmt"\nfmt.Println("only printed")')
         self.assertEqual(self.stdout(msgs), "only printed\n")
