@@ -316,7 +316,7 @@ func describeStopped(stopped, alive map[int]int, names func(int) string) []strin
 		lines = append(lines, "Stopped "+s+".")
 	}
 	if s := list(alive); s != "" {
-		lines = append(lines, "Still blocked in a call that cannot be interrupted: "+s+"; they end when that call returns.")
+		lines = append(lines, "Not yet stopped: "+s+"; each stops at its next step, or when the call it is blocked in returns.")
 	}
 	return lines
 }
