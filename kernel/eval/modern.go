@@ -50,6 +50,7 @@ func (e *Interpreter) modernize(node ast.Node, ambiguousAsInt bool) error {
 		}
 		return false
 	})
+	rewrite.BindClosureArgs(node)
 	rewrite.LoopVars(node)
 	rewrite.EmptySelects(node)
 	rewrite.GoRecover(node, e.in.FileSet(),

@@ -75,3 +75,12 @@ func TestTopLevelLoopsKeepTheirVariables(t *testing.T) {
 		{code: "i", err: "undefined: i"},
 	})
 }
+
+// A function literal handed to compiled code that runs it later still sees
+// its own iteration's variables.
+func TestClosuresPassedToCompiledCode(t *testing.T) {
+	runSteps(t, []step{
+		{code: "import (\n\t\"fmt\"\n\t\"time\"\n\t\"github.com/golessons/golessons/lessons/logging\"\n)\nvar ts []*logging.Thread\nfor i, w := range []string{\"a\", \"b\"} {\n\tts = append(ts, logging.Go(\"\", func() { time.Sleep(time.Duration(i+1) * 5 * time.Millisecond); fmt.Print(w) }))\n}\nfor _, t := range ts {\n\tt.Join()\n}", out: "ab"},
+		{code: "var us []*logging.Thread\nfor i := 0; i < 2; i++ {\n\tus = append(us, logging.Go(\"\", func() { time.Sleep(time.Duration(2-i) * 5 * time.Millisecond); fmt.Print(i) }))\n}\nfor _, u := range us {\n\tu.Join()\n}", out: "10"},
+	})
+}

@@ -226,3 +226,86 @@ func LiteralInt(e ast.Expr) bool {
 	}
 	return false
 }
+
+// BindClosureArgs makes every function literal that is passed as an
+// argument inside a loop, and uses the loop's variables, a closure of its
+// own iteration. The interpreter hands a literal passed straight to a
+// compiled function (such as one that runs it later in a goroutine) the
+// variables as they are when it runs, not as they were in its iteration;
+// a literal returned by a function is bound at once. So
+//
+//	pool.Submit(func() { work(i) })
+//
+// becomes
+//
+//	pool.Submit(func() func() { return func() { work(i) } }())
+//
+// It reports whether anything changed.
+func BindClosureArgs(node ast.Node) bool {
+	changed := false
+	ast.Inspect(node, func(n ast.Node) bool {
+		vars := map[*ast.Object]bool{}
+		var body *ast.BlockStmt
+		switch l := n.(type) {
+		case *ast.ForStmt:
+			if as, ok := l.Init.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
+				for _, x := range as.Lhs {
+					if id, ok := x.(*ast.Ident); ok && id.Obj != nil {
+						vars[id.Obj] = true
+					}
+				}
+			}
+			body = l.Body
+		case *ast.RangeStmt:
+			if l.Tok == token.DEFINE {
+				for _, x := range []ast.Expr{l.Key, l.Value} {
+					if id, ok := x.(*ast.Ident); ok && id.Obj != nil {
+						vars[id.Obj] = true
+					}
+				}
+			}
+			body = l.Body
+		default:
+			return true
+		}
+		if len(vars) == 0 {
+			return true
+		}
+		ast.Inspect(body, func(m ast.Node) bool {
+			call, ok := m.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			for i, a := range call.Args {
+				lit, ok := a.(*ast.FuncLit)
+				if !ok || !uses(lit, vars) {
+					continue
+				}
+				p := lit.Pos()
+				call.Args[i] = &ast.CallExpr{
+					Fun: &ast.FuncLit{
+						Type: &ast.FuncType{Func: p, Params: &ast.FieldList{Opening: p, Closing: p}, Results: &ast.FieldList{List: []*ast.Field{{Type: lit.Type}}}},
+						Body: &ast.BlockStmt{Lbrace: p, List: []ast.Stmt{&ast.ReturnStmt{Return: p, Results: []ast.Expr{lit}}}, Rbrace: lit.End()},
+					},
+					Lparen: lit.End(), Rparen: lit.End(),
+				}
+				changed = true
+			}
+			return true
+		})
+		return true
+	})
+	return changed
+}
+
+// uses reports whether node refers to one of vars.
+func uses(node ast.Node, vars map[*ast.Object]bool) bool {
+	found := false
+	ast.Inspect(node, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && id.Obj != nil && vars[id.Obj] {
+			found = true
+		}
+		return !found
+	})
+	return found
+}

@@ -164,3 +164,12 @@ func TestIsolateBlocks(t *testing.T) {
 		t.Errorf("%d statements wrapped, want 2:\n%s", n, got)
 	}
 }
+
+func TestBindClosureArgs(t *testing.T) {
+	got := rewritten(t, "for _, w := range words { run(func() { use(w) }); run(func() { other() }) }", func(_ *token.FileSet, n ast.Node) {
+		BindClosureArgs(n)
+	})
+	if !strings.Contains(got, "run(func() func() { return func() { use(w) } }())") || !strings.Contains(got, "run(func() { other() })") {
+		t.Errorf("BindClosureArgs:\n%s", got)
+	}
+}

@@ -8,6 +8,7 @@ package symbols
 import "reflect"
 
 //go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/display
+//go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/logging
 
 // Symbols maps "import/path/name" to the exported symbols of that package.
 var Symbols = map[string]map[string]reflect.Value{}
