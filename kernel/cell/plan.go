@@ -200,7 +200,7 @@ func Definitions(src string, it Item) []Definition {
 			addSpecs(d)
 		case *ast.FuncDecl:
 			if d.Recv != nil {
-				if t := receiverType(d.Recv); t != "" {
+				if t := ReceiverType(d.Recv); t != "" {
 					defs = append(defs, Definition{t + "." + d.Name.Name, token.FUNC})
 				}
 				continue
@@ -231,9 +231,12 @@ func Definitions(src string, it Item) []Definition {
 	return defs
 }
 
-// receiverType returns the name of a method receiver's type, without
-// pointer or type parameters.
-func receiverType(recv *ast.FieldList) string {
+// ReceiverType returns the name of the type of a method's receiver,
+// without pointer or type parameters, or "" when recv has none.
+func ReceiverType(recv *ast.FieldList) string {
+	if recv == nil {
+		return ""
+	}
 	if len(recv.List) != 1 {
 		return ""
 	}

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/golessons/golessons/kernel/cell"
 	"github.com/golessons/golessons/kernel/ctl"
 	"github.com/golessons/golessons/kernel/rewrite"
 )
@@ -88,36 +89,12 @@ func definitions(src string) map[string]token.Token {
 		case *ast.FuncDecl:
 			name := d.Name.Name
 			if d.Recv != nil {
-				name = receiverName(d.Recv) + "." + name
+				name = cell.ReceiverType(d.Recv) + "." + name
 			}
 			defs[name] = token.FUNC
 		}
 	}
 	return defs
-}
-
-// receiverName returns the name of the type of a method's receiver.
-func receiverName(recv *ast.FieldList) string {
-	if len(recv.List) == 0 {
-		return ""
-	}
-	x := recv.List[0].Type
-	for {
-		switch t := x.(type) {
-		case *ast.StarExpr:
-			x = t.X
-		case *ast.ParenExpr:
-			x = t.X
-		case *ast.IndexExpr:
-			x = t.X
-		case *ast.IndexListExpr:
-			x = t.X
-		case *ast.Ident:
-			return t.Name
-		default:
-			return ""
-		}
-	}
 }
 
 // live returns the declarations of decls that no later one replaces. A

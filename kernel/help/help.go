@@ -113,7 +113,7 @@ func (h *Help) addDecls(text string) {
 			x := decl{name: d.Name.Name, kind: "func", sig: show(d), doc: doc}
 			if d.Recv != nil && len(d.Recv.List) == 1 {
 				x.kind = "method"
-				recv := receiverType(d.Recv.List[0].Type)
+				recv := cell.ReceiverType(d.Recv)
 				ms := h.methods[recv][:0:0]
 				for _, m := range h.methods[recv] {
 					if m.name != x.name {
@@ -139,23 +139,6 @@ func (h *Help) addDecls(text string) {
 					}
 				}
 			}
-		}
-	}
-}
-
-func receiverType(e ast.Expr) string {
-	for {
-		switch x := e.(type) {
-		case *ast.StarExpr:
-			e = x.X
-		case *ast.IndexExpr:
-			e = x.X
-		case *ast.IndexListExpr:
-			e = x.X
-		case *ast.Ident:
-			return x.Name
-		default:
-			return ""
 		}
 	}
 }
