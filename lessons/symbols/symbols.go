@@ -9,6 +9,9 @@ import "reflect"
 
 //go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/display
 //go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/logging
+//go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/mergesort
+//go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/pool
+//go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/sites
 
 // Symbols maps "import/path/name" to the exported symbols of that package.
 var Symbols = map[string]map[string]reflect.Value{}
