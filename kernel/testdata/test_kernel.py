@@ -344,6 +344,62 @@ class TestRobustness(KernelCase):
         self.assertEqual(self.shell_reply(msg_id, timeout=5)["content"]["status"], "ok")
 
 
+class TestLessonRuntime(KernelCase):
+    """The seeds' teaching points, through the lesson runtime in cells."""
+
+    PRELUDE = ('import (\n\t"fmt"\n\t"sync"\n\t"time"\n'
+               '\t"github.com/golessons/golessons/lessons/logging"\n'
+               '\t"github.com/golessons/golessons/lessons/mergesort"\n'
+               '\t"github.com/golessons/golessons/lessons/pool"\n)\n'
+               'var words = map[int]string{2: "TWO", 3: "THREE", 4: "FOUR", 5: "FIVE", 6: "SIX"}\n'
+               'const unit = 40 * time.Millisecond\n')
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        reply = cls.kc.execute_interactive(cls.PRELUDE, timeout=TIMEOUT)
+        assert reply["content"]["status"] == "ok", reply["content"]
+
+    def lines(self, msgs):
+        """The log lines of a cell, without their times."""
+        return [l.split(":", 3)[3] for l in self.stdout(msgs).splitlines() if l.count(":") >= 3]
+
+    def test_pool_as_completed(self):
+        reply, msgs = self.run_cell(
+            'func delayMessage(d int, msg string) any {\n\tlogging.Info(msg, " received")\n\ttime.Sleep(time.Duration(d) * unit)\n\tlogging.Info("Printing ", msg)\n\treturn msg\n}\n'
+            'start := time.Now()\npool.With(2, func(p *pool.Pool) {\n\tvar fs []*pool.Future\n\tfor i := 2; i <= 6; i++ {\n\t\tfs = append(fs, p.Submit(func() any { return delayMessage(i, words[i]) }))\n\t}\n'
+            '\tfor f := range pool.AsCompleted(fs) {\n\t\tlogging.Info(f.Result(), " Done")\n\t}\n})\nelapsed := time.Since(start)\nfmt.Println(elapsed < 18*unit)')
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        lines = self.lines(msgs)
+        done = [l.split(":")[1] for l in lines if l.endswith(" Done")]
+        self.assertEqual(done, ["TWO Done", "THREE Done", "FOUR Done", "FIVE Done", "SIX Done"])
+        workers = {l.split(":")[0] for l in lines if "received" in l}
+        self.assertEqual(len(workers), 2, lines)
+        self.assertTrue(all(w.startswith("ThreadPoolExecutor-") for w in workers), workers)
+        # Two workers: the 20 units of work take about 12, well under the sum.
+        self.assertTrue(self.stdout(msgs).endswith("true\n"), self.stdout(msgs))
+
+    def test_unlocked_update_loses_writes(self):
+        code = ('type DbUpdate struct {\n\tvalue int\n\tmu    sync.Mutex\n}\n'
+                'func (db *DbUpdate) Update(locked bool) any {\n\tif locked {\n\t\tdb.mu.Lock()\n\t\tdefer db.mu.Unlock()\n\t}\n\ttmp := db.value\n\ttime.Sleep(unit)\n\tdb.value = tmp*tmp + 1\n\treturn nil\n}\n'
+                'func run(locked bool) int {\n\tdb := &DbUpdate{}\n\tpool.With(4, func(p *pool.Pool) {\n\t\tfor range 4 {\n\t\t\tp.Submit(func() any { return db.Update(locked) })\n\t\t}\n\t})\n\treturn db.value\n}\n'
+                'fmt.Println(run(false), run(true))')
+        reply, msgs = self.run_cell(code)
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        unlocked, locked = self.stdout(msgs).split()
+        self.assertEqual(locked, "26")  # 0 → 1 → 2 → 5 → 26
+        self.assertNotEqual(unlocked, "26")  # the workers read the same value: writes are lost
+
+    def test_parallel_merge_sort_is_faster(self):
+        code = ('lists := mergesort.Lists(200, 30000, 500000, 1)\n'
+                't0 := time.Now()\na := mergesort.SortAll(lists)\nseq := time.Since(t0)\n'
+                't1 := time.Now()\nb := mergesort.SortAllParallel(lists)\npar := time.Since(t1)\n'
+                'fmt.Println(fmt.Sprint(a) == fmt.Sprint(b), par < seq)')
+        reply, msgs = self.run_cell(code, timeout=120)
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        self.assertEqual(self.stdout(msgs), "true true\n")
+
+
 class TestShutdown(unittest.TestCase):
     def test_shutdown_reply_on_control(self):
         km, kc = start_new_kernel(kernel_name=KERNEL)
