@@ -39,6 +39,7 @@ import (
 	"sync/atomic"
 
 	"github.com/golessons/golessons/lessons/logging"
+	"github.com/golessons/golessons/lessons/race"
 )
 
 // ErrShutdown is the error of a task submitted to a pool that has been
@@ -125,6 +126,10 @@ func (p *Pool) SubmitErr(task func() (any, error)) *Future {
 	f := &Future{pool: p, id: p.tasks, task: task, done: make(chan struct{})}
 	f.name = p.name + " task " + strconv.Itoa(f.id)
 	p.tasks++
+	if d := race.Default(); d.Watching() {
+		f.watched = true
+		d.Release(f) // what the submitter did happens before the task
+	}
 	switch {
 	case p.shutdown:
 		f.settle(nil, fmt.Errorf("%s: %w", f.name, ErrShutdown), finished)
@@ -193,6 +198,9 @@ func (p *Pool) Shutdown(wait bool) {
 	p.mu.Unlock()
 	if !wait {
 		return
+	}
+	if d := race.Default(); d.Watching() {
+		defer d.Acquire(p) // every task happened before the shutdown returns
 	}
 	if live == 0 {
 		p.exited.Wait()
@@ -279,7 +287,15 @@ func (p *Pool) run(worker string, f *Future) {
 	f.state = running
 	p.mu.Unlock()
 	logging.RecordFor(worker, logging.Running, "task "+strconv.Itoa(f.id))
+	if f.watched {
+		race.Default().Acquire(f)
+	}
 	result, err := f.call()
+	if f.watched {
+		// The task happens before whoever waits for it, or for the pool.
+		race.Default().Release(f)
+		race.Default().Release(p)
+	}
 	p.mu.Lock()
 	f.settle(result, err, finished)
 	p.mu.Unlock()
@@ -306,6 +322,9 @@ type Future struct {
 	name string
 	task func() (any, error)
 	done chan struct{} // closed when settled
+	// watched is set when the race detector watched the submission: the
+	// task's start and end are then edges it knows.
+	watched bool
 
 	// Guarded by pool.mu.
 	state   state
@@ -383,6 +402,7 @@ func (f *Future) String() string {
 // Wait blocks until the task is done: it returned, failed, or was
 // cancelled.
 func (f *Future) Wait() {
+	defer f.acquire()
 	select {
 	case <-f.done:
 		return
@@ -391,6 +411,14 @@ func (f *Future) Wait() {
 	logging.Record(logging.Blocked, "wait "+f.name)
 	<-f.done
 	logging.Record(logging.Running, "")
+}
+
+// acquire tells the race detector, when it watches the task, that the task
+// happened before what the caller does next.
+func (f *Future) acquire() {
+	if f.watched {
+		race.Default().Acquire(f)
+	}
 }
 
 // Result waits for the task to be done and returns its result, or nil when

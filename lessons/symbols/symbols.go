@@ -11,6 +11,7 @@ import "reflect"
 //go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/logging
 //go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/mergesort
 //go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/pool
+//go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/race
 //go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/sites
 
 // Symbols maps "import/path/name" to the exported symbols of that package.
