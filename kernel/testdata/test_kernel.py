@@ -390,6 +390,22 @@ class TestLessonRuntime(KernelCase):
         self.assertEqual(locked, "26")  # 0 → 1 → 2 → 5 → 26
         self.assertNotEqual(unlocked, "26")  # the workers read the same value: writes are lost
 
+    def test_race_detector_in_cells(self):
+        code = ('import "github.com/golessons/golessons/lessons/race"\n'
+                'func dbUpdates(locked bool) string {\n\td := race.Default()\n\td.Reset()\n\td.Quiet()\n'
+                '\tvalue := d.Int("db.value", 0)\n\tmu := d.Mutex()\n'
+                '\tpool.With(5, func(p *pool.Pool) {\n\t\tfor range 5 {\n\t\t\tp.Submit(func() any {\n'
+                '\t\t\t\tif locked {\n\t\t\t\t\tmu.Lock()\n\t\t\t\t\tdefer mu.Unlock()\n\t\t\t\t}\n'
+                '\t\t\t\ttmp := value.Load()\n\t\t\t\ttime.Sleep(unit)\n\t\t\t\tvalue.Store(tmp*tmp + 1)\n\t\t\t\treturn nil\n\t\t\t})\n\t\t}\n\t})\n'
+                '\treturn fmt.Sprint(value.Load(), " ", len(d.Races()))\n}\n'
+                'fmt.Println(dbUpdates(false))\nfmt.Println(dbUpdates(true))\nfmt.Print(race.Default().Report())')
+        reply, msgs = self.run_cell(code)
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        out = self.stdout(msgs).splitlines()
+        unlocked, locked = out[0].split(), out[1].split()
+        self.assertGreater(int(unlocked[1]), 0, out)
+        self.assertEqual(locked, ["677", "0"])
+
     def test_parallel_merge_sort_is_faster(self):
         code = ('lists := mergesort.Lists(200, 30000, 500000, 1)\n'
                 't0 := time.Now()\na := mergesort.SortAll(lists)\nseq := time.Since(t0)\n'
