@@ -9,6 +9,7 @@ import "reflect"
 
 //go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/display
 //go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/logging
+//go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/loop
 //go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/mergesort
 //go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/pool
 //go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/race
