@@ -406,6 +406,44 @@ class TestLessonRuntime(KernelCase):
         self.assertGreater(int(unlocked[1]), 0, out)
         self.assertEqual(locked, ["677", "0"])
 
+    def test_blocking_call_stalls_the_event_loop(self):
+        code = ('import "github.com/golessons/golessons/lessons/loop"\n'
+                'func delayMessage(ctx *loop.Context, d int, msg string) any {\n\tlogging.Info(msg, " received")\n'
+                '\tif msg != "THREE" {\n\t\tctx.Sleep(time.Duration(d) * unit)\n\t} else {\n\t\ttime.Sleep(time.Duration(d) * unit) // blocks every task\n\t}\n'
+                '\tlogging.Info("Printing ", msg)\n\treturn nil\n}\n'
+                'names := []string{"ONE", "TWO", "THREE", "FOUR", "FIVE"}\n'
+                '_, err := loop.Run(func(ctx *loop.Context) any {\n\tlogging.Info("Main started")\n\tvar coros []func(*loop.Context) any\n'
+                '\tfor i, name := range names {\n\t\tcoros = append(coros, func(ctx *loop.Context) any { return delayMessage(ctx, i+1, name) })\n\t}\n'
+                '\tctx.Gather(coros...)\n\tlogging.Info("Main Ended")\n\treturn nil\n})\nerr')
+        reply, msgs = self.run_cell(code)
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        lines = self.lines(msgs)
+        self.assertTrue(all(l.startswith("MainThread:") for l in lines), lines)
+        order = [l.split(":", 1)[1] for l in lines]
+        self.assertEqual(order, ["Main started", "ONE received", "TWO received", "THREE received", "Printing THREE",
+                                 "FOUR received", "FIVE received", "Printing ONE", "Printing TWO", "Printing FOUR",
+                                 "Printing FIVE", "Main Ended"])
+
+    def test_coroutine_cycle_is_named(self):
+        code = ('var foo, boo func(*loop.Context) any\n'
+                'foo = func(ctx *loop.Context) any { return ctx.Call("boo", boo) }\n'
+                'boo = func(ctx *loop.Context) any { return ctx.Call("foo", foo) }\n'
+                '_, err := loop.Run(func(ctx *loop.Context) any {\n\t_, err := ctx.GatherErr(false, foo, boo)\n\treturn err\n})\n'
+                'fmt.Println(err)')
+        reply, msgs = self.run_cell(code)
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        self.assertIn("cycle: foo → boo → foo", self.stdout(msgs))
+
+    def test_downloads_overlap_in_a_pool(self):
+        code = ('import "github.com/golessons/golessons/lessons/sites"\n'
+                'srv, err := sites.Start(unit, 1000)\nif err != nil {\n\tpanic(err)\n}\n'
+                't0 := time.Now()\nfor _, u := range srv.URLs() {\n\tsites.Download(u)\n}\nseq, seqMax := time.Since(t0), srv.MaxInFlight()\n'
+                'srv.ResetStats()\nt1 := time.Now()\npool.With(8, func(p *pool.Pool) {\n\tp.Map(len(srv.URLs()), func(i int) any {\n\t\tn, _ := sites.Download(srv.URLs()[i])\n\t\treturn n\n\t})\n})\n'
+                'par, parMax := time.Since(t1), srv.MaxInFlight()\nsrv.Close()\nfmt.Println(seqMax, parMax > 1, par < seq/2)')
+        reply, msgs = self.run_cell(code)
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        self.assertEqual(self.stdout(msgs), "1 true true\n")
+
     def test_parallel_merge_sort_is_faster(self):
         code = ('lists := mergesort.Lists(200, 30000, 500000, 1)\n'
                 't0 := time.Now()\na := mergesort.SortAll(lists)\nseq := time.Since(t0)\n'
