@@ -8,6 +8,7 @@ GO ?= go
 
 test: deps check
 	GOLESSONS_REQUIRE_JUPYTER=1 $(GO) test -count=1 ./...
+	CGO_ENABLED=1 $(GO) test -race -count=1 ./lessons/...
 
 # Static checks: formatting and vet.
 check:
