@@ -80,7 +80,7 @@ func TestTopLevelLoopsKeepTheirVariables(t *testing.T) {
 // its own iteration's variables.
 func TestClosuresPassedToCompiledCode(t *testing.T) {
 	runSteps(t, []step{
-		{code: "import (\n\t\"fmt\"\n\t\"time\"\n\t\"github.com/golessons/golessons/lessons/logging\"\n)\nvar ts []*logging.Thread\nfor i, w := range []string{\"a\", \"b\"} {\n\tts = append(ts, logging.Go(\"\", func() { time.Sleep(time.Duration(i+1) * 5 * time.Millisecond); fmt.Print(w) }))\n}\nfor _, t := range ts {\n\tt.Join()\n}", out: "ab"},
-		{code: "var us []*logging.Thread\nfor i := 0; i < 2; i++ {\n\tus = append(us, logging.Go(\"\", func() { time.Sleep(time.Duration(2-i) * 5 * time.Millisecond); fmt.Print(i) }))\n}\nfor _, u := range us {\n\tu.Join()\n}", out: "10"},
+		{code: "import (\n\t\"fmt\"\n\t\"time\"\n\t\"github.com/golessons/golessons/lessons/logging\"\n)\nres := make([]string, 2)\nvar ts []*logging.Thread\nfor i, w := range []string{\"a\", \"b\"} {\n\tts = append(ts, logging.Go(\"\", func() { time.Sleep(time.Millisecond); res[i] = w }))\n}\nfor _, t := range ts {\n\tt.Join()\n}\nfmt.Print(res)", out: "[a b]"},
+		{code: "got := make([]int, 2)\nvar us []*logging.Thread\nfor i := 0; i < 2; i++ {\n\tus = append(us, logging.Go(\"\", func() { time.Sleep(time.Millisecond); got[i] = i*10 + 1 }))\n}\nfor _, u := range us {\n\tu.Join()\n}\nfmt.Print(got)", out: "[1 11]"},
 	})
 }
