@@ -15,6 +15,7 @@ import (
 
 	"github.com/golessons/golessons/kernel/ctl"
 	"github.com/golessons/golessons/kernel/rewrite"
+	"github.com/golessons/golessons/lessons/logging"
 )
 
 // Names of the generic helpers standing in for min and max.
@@ -181,7 +182,8 @@ func (g *goroutines) arm() {
 }
 
 // sleep is time.Sleep for cells: it also ends when the interpreter is told
-// to stop, so that an interrupt is not kept waiting by a long sleep.
+// to stop, so that an interrupt is not kept waiting by a long sleep, and
+// it records the sleep among the lesson runtime's events, for timelines.
 func (g *goroutines) sleep(d time.Duration) {
 	if d <= 0 {
 		runtime.Gosched()
@@ -190,6 +192,8 @@ func (g *goroutines) sleep(d time.Duration) {
 	g.mu.Lock()
 	halt := g.halt
 	g.mu.Unlock()
+	logging.Record(logging.Sleeping, d.String())
+	defer logging.Record(logging.Running, "")
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

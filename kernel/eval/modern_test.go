@@ -1,6 +1,12 @@
 package eval
 
-import "testing"
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/golessons/golessons/lessons/logging"
+)
 
 func TestModernSemantics(t *testing.T) {
 	runSteps(t, []step{
@@ -83,4 +89,22 @@ func TestClosuresPassedToCompiledCode(t *testing.T) {
 		{code: "import (\n\t\"fmt\"\n\t\"time\"\n\t\"github.com/golessons/golessons/lessons/logging\"\n)\nres := make([]string, 2)\nvar ts []*logging.Thread\nfor i, w := range []string{\"a\", \"b\"} {\n\tts = append(ts, logging.Go(\"\", func() { time.Sleep(time.Millisecond); res[i] = w }))\n}\nfor _, t := range ts {\n\tt.Join()\n}\nfmt.Print(res)", out: "[a b]"},
 		{code: "got := make([]int, 2)\nvar us []*logging.Thread\nfor i := 0; i < 2; i++ {\n\tus = append(us, logging.Go(\"\", func() { time.Sleep(time.Millisecond); got[i] = i*10 + 1 }))\n}\nfor _, u := range us {\n\tu.Join()\n}\nfmt.Print(got)", out: "[1 11]"},
 	})
+}
+
+// A cell's sleeps are events of the lesson runtime, for timelines.
+func TestSleepsAreRecorded(t *testing.T) {
+	e, _ := newTest(t)
+	logging.Reset()
+	if o := e.Execute(context.Background(), "cell[1]", "import (\n\t\"time\"\n\t\"github.com/golessons/golessons/lessons/logging\"\n)\nlogging.Go(\"sleeper\", func() { time.Sleep(time.Millisecond) }).Join()"); o.Err != nil {
+		t.Fatal(o.Err.Value)
+	}
+	var kinds []string
+	for _, ev := range logging.Events() {
+		if ev.Goroutine == "sleeper" {
+			kinds = append(kinds, ev.Kind.String())
+		}
+	}
+	if got := strings.Join(kinds, " "); got != "started sleeping running finished" {
+		t.Errorf("events of the goroutine: %s", got)
+	}
 }
