@@ -29,6 +29,7 @@ import (
 
 	"github.com/golessons/golessons/kernel/cell"
 	"github.com/golessons/golessons/kernel/ctl"
+	"github.com/golessons/golessons/kernel/magic"
 	"github.com/golessons/golessons/kernel/rewrite"
 	"github.com/golessons/golessons/lessons/display"
 )
@@ -69,6 +70,7 @@ type Interpreter struct {
 	carryImported bool            // whether it imported the carry package
 	carrySeq      int             // the number of values carried so far
 	stash         []any           // the values a staged definition computed
+	timing        string          // what the last %timeit measured
 
 	gr        goroutines
 	compiling atomic.Bool
@@ -146,7 +148,7 @@ func (e *Interpreter) reset() error {
 	if err := in.Use(interp.Exports{"time/time": {"Sleep": reflect.ValueOf(e.gr.sleep)}}); err != nil {
 		return fmt.Errorf("load time.Sleep: %w", err)
 	}
-	if err := in.Use(resultExports(e.goPanic, e.gr.track, e.stashValues)); err != nil {
+	if err := in.Use(resultExports(e.goPanic, e.gr.track, e.stashValues, e.timeitLoops)); err != nil {
 		return fmt.Errorf("load result package: %w", err)
 	}
 	e.in = in
@@ -169,7 +171,7 @@ func capture(values ...any) []any { return values }
 // the wrapping capture's values get.
 func raw(values ...any) []any { return values }
 
-func resultExports(goPanic func(any, string), goTrack func(string) func(), stash func(...any)) interp.Exports {
+func resultExports(goPanic func(any, string), goTrack func(string) func(), stash func(...any), timeit func(int, int, func())) interp.Exports {
 	bundler := reflect.TypeOf((*display.MIMEBundler)(nil)).Elem()
 	stringer := reflect.TypeOf((*fmt.Stringer)(nil)).Elem()
 	errorType := reflect.TypeOf((*error)(nil)).Elem()
@@ -181,6 +183,7 @@ func resultExports(goPanic func(any, string), goTrack func(string) func(), stash
 			"GoPanic": reflect.ValueOf(goPanic),
 			"GoTrack": reflect.ValueOf(goTrack),
 			"Stash":   reflect.ValueOf(stash),
+			"Timeit":  reflect.ValueOf(timeit),
 		},
 		// Interpreted values passed to Capture are wrapped so that their
 		// methods are visible to compiled code.
@@ -200,6 +203,9 @@ type Outcome struct {
 
 // Execute evaluates code as cell number seq, shown to users as name.
 func (e *Interpreter) Execute(ctx context.Context, name, code string) Outcome {
+	if m, ok := magic.Parse(code); ok {
+		return e.runMagic(ctx, name, code, m)
+	}
 	seq := e.pos.alloc(name)
 	at := cell.Pos{File: fileName, Line: cellLine(seq)}
 	e.cur = name

@@ -19,6 +19,7 @@ import (
 
 	"github.com/golessons/golessons/kernel/cell"
 	"github.com/golessons/golessons/kernel/help/docs"
+	"github.com/golessons/golessons/kernel/magic"
 	"github.com/golessons/golessons/kernel/wire"
 )
 
@@ -50,7 +51,13 @@ func NewWithIndex(index *docs.Index) *Help {
 }
 
 // IsComplete tells whether code is a complete cell.
-func IsComplete(code string) cell.Completeness { return cell.IsComplete(code) }
+// A cell that starts with a magic is as complete as the code after it.
+func IsComplete(code string) cell.Completeness {
+	if m, ok := magic.Parse(code); ok {
+		return cell.IsComplete(m.Code())
+	}
+	return cell.IsComplete(code)
+}
 
 // AddCell records the imports and declarations of a cell that ran.
 func (h *Help) AddCell(code string) {

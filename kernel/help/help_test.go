@@ -89,3 +89,15 @@ func TestPage(t *testing.T) {
 		t.Error("a statement was taken for a help request")
 	}
 }
+
+func TestMagicCellsAreComplete(t *testing.T) {
+	for code, want := range map[string]string{
+		"%who":                      "complete",
+		"%time fib(20)":             "complete",
+		"%time\nfor i := range 3 {": "incomplete",
+	} {
+		if got := IsComplete(code).Status; got != want {
+			t.Errorf("IsComplete(%q) = %s, want %s", code, got, want)
+		}
+	}
+}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/golessons/golessons/kernel/cell"
 	"github.com/golessons/golessons/kernel/ctl"
+	"github.com/golessons/golessons/kernel/magic"
 )
 
 // Output receives what the child produces. parent is the value given to
@@ -177,6 +178,9 @@ type Reply struct {
 // if it does not stop within the grace period, the child is replaced.
 func (s *Session) Execute(ctx context.Context, req Request, parent any) Reply {
 	s.streams.setParent(parent)
+	if m, ok := magic.Parse(req.Code); ok && m.Name == "reset" {
+		return s.reset(parent)
+	}
 	c, err := s.current(ctx)
 	if err != nil {
 		return errorReply("session unavailable", err.Error())
@@ -325,6 +329,22 @@ func lostValues(decls []ctl.Decl, values []string) (lost, reset []string) {
 	slices.Sort(lost)
 	slices.Sort(reset)
 	return slices.Compact(lost), slices.Compact(reset)
+}
+
+// reset replaces the child by a new one and forgets the session's
+// declarations, for %reset.
+func (s *Session) reset(parent any) Reply {
+	s.mu.Lock()
+	c := s.child
+	s.decls, s.values, s.cells = nil, nil, nil
+	s.mu.Unlock()
+	c.kill()
+	<-c.exited
+	if _, err := s.current(context.Background()); err != nil {
+		return errorReply("session unavailable", err.Error())
+	}
+	s.cfg.Output.Stream(parent, "stdout", "A new session was started: nothing is declared.\n")
+	return Reply{Status: "ok"}
 }
 
 // Interrupt stops the goroutines earlier cells left running, when no cell

@@ -196,3 +196,22 @@ func TestInterruptWhenIdleStopsGoroutines(t *testing.T) {
 		t.Errorf("the goroutine still prints after the interrupt: %q", after[len(before):])
 	}
 }
+
+func TestResetForgetsTheSession(t *testing.T) {
+	s, rec := start(t)
+	run(t, s, 1, "const kept = 1\nx := 2")
+	if r := run(t, s, 2, "%reset"); r.Status != "ok" {
+		t.Fatalf("%%reset: %+v", r.Error)
+	}
+	if got := rec.output(2); got != "A new session was started: nothing is declared.\n" {
+		t.Errorf("%%reset said %q", got)
+	}
+	if r := run(t, s, 3, "kept"); r.Status != "error" || !strings.Contains(r.Error.Value, "undefined: kept") {
+		t.Errorf("after %%reset: %+v %v", r.Error, r.Result)
+	}
+	// A crash after the reset restores nothing from before it.
+	run(t, s, 4, "import \"os\"\nos.Exit(1)")
+	if r := run(t, s, 5, "kept"); r.Status != "error" {
+		t.Errorf("a crash restored what %%reset forgot: %v", r.Result)
+	}
+}

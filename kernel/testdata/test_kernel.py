@@ -117,6 +117,20 @@ class TestCells(KernelCase):
         reply, msgs = self.run_cell("keep() + counter")
         self.assertEqual(self.result(msgs), "2")
 
+    def test_magics(self):
+        reply, msgs = self.run_cell("%help")
+        self.assertIn("%timeit", self.stdout(msgs))
+        self.run_cell("func square(n int) int { return n * n }")
+        reply, msgs = self.run_cell("%time square(3)")
+        self.assertEqual(self.result(msgs), "9")
+        self.assertRegex(self.stdout(msgs), r"CPU time: \S+\nWall time: \S+\n")
+        reply, msgs = self.run_cell("%who")
+        self.assertIn("Functions: ", self.stdout(msgs))
+        self.assertIn("square", self.stdout(msgs))
+        reply, msgs = self.run_cell("%nope")
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertIn("unknown magic %nope", reply["content"]["evalue"])
+
     def test_println_shows_no_result(self):
         reply, msgs = self.run_cell('import "fmt"\nfmt.Println("only printed")')
         self.assertEqual(self.stdout(msgs), "only printed\n")
@@ -452,6 +466,16 @@ class TestLessonRuntime(KernelCase):
         reply, msgs = self.run_cell(code, timeout=120)
         self.assertEqual(reply["content"]["status"], "ok", reply["content"])
         self.assertEqual(self.stdout(msgs), "true true\n")
+
+
+class TestReset(KernelCase):
+    def test_reset(self):
+        self.run_cell("const kept = 1")
+        reply, msgs = self.run_cell("%reset")
+        self.assertEqual(reply["content"]["status"], "ok")
+        self.assertIn("nothing is declared", self.stdout(msgs))
+        reply, msgs = self.run_cell("%who")
+        self.assertEqual(self.stdout(msgs), "Nothing is declared.\n")
 
 
 class TestShutdown(unittest.TestCase):
