@@ -133,6 +133,11 @@ func SetPublisher(p Publisher) {
 	pubMu.Unlock()
 }
 
+// InNotebook reports whether a notebook receives this process's display
+// output: whether a publisher is installed. Without one, displays print
+// their plain text on standard output.
+func InNotebook() bool { return publisher() != nil }
+
 func publisher() Publisher {
 	pubMu.RLock()
 	defer pubMu.RUnlock()

@@ -19,6 +19,11 @@
 // the smaller head without a branch; and lists of a few elements are
 // sorted by insertion.
 //
+// In a notebook, SortAll and SortAllParallel show a progress bar of the
+// lists sorted when the sorting takes longer than progress.After (a
+// second by default), without code in the cell; shorter work shows
+// nothing, and outside a notebook no bar is shown.
+//
 // No function modifies its input: each returns new slices.
 package mergesort
 
@@ -28,6 +33,8 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/golessons/golessons/lessons/progress"
 )
 
 // The lessons' workload: NumLists lists of ListSize integers in
@@ -166,14 +173,20 @@ func parallelSortTo(dst, src []int, depth int) {
 // SortAll returns the lists sorted, one after the other, as Sort sorts
 // them: the i-th list of the result is the i-th of lists sorted. It does
 // not modify lists.
+//
+// When sorting takes longer than progress.After, a notebook shows a bar
+// of the lists sorted, "SortAll", finished when SortAll returns.
 func SortAll(lists [][]int) [][]int {
+	bar := progress.Auto(len(lists), "SortAll")
 	out := make([][]int, len(lists))
 	var scratch []int
 	for i, xs := range lists {
 		scratch = grow(scratch, len(xs))
 		out[i] = make([]int, len(xs))
 		sortWith(out[i], xs, scratch)
+		bar.Add(1)
 	}
+	bar.Done()
 	return out
 }
 
@@ -182,7 +195,11 @@ func SortAll(lists [][]int) [][]int {
 // each worker takes the next list not yet taken and sorts it, as a
 // process pool does with the tasks submitted to it. It does not modify
 // lists.
+//
+// When sorting takes longer than progress.After, a notebook shows a bar
+// of the lists sorted, "SortAllParallel", finished when it returns.
 func SortAllParallel(lists [][]int) [][]int {
+	bar := progress.Auto(len(lists), "SortAllParallel")
 	out := make([][]int, len(lists))
 	workers := min(runtime.GOMAXPROCS(0), len(lists))
 	var next atomic.Int64 // index of the next list to take
@@ -199,10 +216,12 @@ func SortAllParallel(lists [][]int) [][]int {
 				scratch = grow(scratch, len(xs))
 				out[i] = make([]int, len(xs))
 				sortWith(out[i], xs, scratch)
+				bar.Add(1)
 			}
 		})
 	}
 	wg.Wait()
+	bar.Done()
 	return out
 }
 

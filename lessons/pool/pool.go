@@ -26,6 +26,13 @@
 // only workers _0 and _1. Workers record their changes of state with
 // package logging (started, running a task, waiting for work, finished),
 // and so does a goroutine that blocks waiting for a future or a pool.
+//
+// Long work shows a progress bar in the notebook, without code in the
+// cell: the tasks submitted within With, and those of a Map or MapErr, are
+// counted as they complete, out of those submitted, by a bar that appears
+// once the work has run for progress.After (a second by default) and is
+// finished when the work ends. Shorter work shows nothing, and outside a
+// notebook no bar is shown; see package progress.
 package pool
 
 import (
@@ -39,6 +46,7 @@ import (
 	"sync/atomic"
 
 	"github.com/golessons/golessons/lessons/logging"
+	"github.com/golessons/golessons/lessons/progress"
 	"github.com/golessons/golessons/lessons/race"
 )
 
@@ -72,6 +80,10 @@ type Pool struct {
 	tasks    int       // tasks submitted so far; numbers the next one
 	shutdown bool
 	exited   sync.WaitGroup // one per live worker
+
+	// bar counts the tasks submitted within With; set before the pool is
+	// handed to the body, nil for a pool made by New.
+	bar *progress.Bar
 }
 
 // New returns a pool of at most workers worker goroutines, or of
@@ -93,9 +105,17 @@ func New(workers int) *Pool {
 // and then shuts the pool down, waiting for all the work submitted to it,
 // as Python's `with ThreadPoolExecutor(...) as executor:` does. The pool
 // is shut down even when body panics.
+//
+// When the work takes longer than progress.After, a notebook shows a
+// progress bar of the tasks completed out of those submitted, named after
+// the pool ("ThreadPoolExecutor-0 tasks"), finished when With returns.
 func With(workers int, body func(p *Pool)) {
 	p := New(workers)
-	defer p.Shutdown(true)
+	p.bar = progress.Auto(0, p.name+" tasks")
+	defer func() {
+		p.Shutdown(true)
+		p.bar.Done()
+	}()
 	body(p)
 }
 
@@ -121,11 +141,18 @@ func (p *Pool) Submit(task func() any) *Future {
 // SubmitErr is Submit for a task that can fail: the error task returns
 // becomes the future's error, and its result is then discarded.
 func (p *Pool) SubmitErr(task func() (any, error)) *Future {
+	return p.submit(task, p.bar)
+}
+
+// submit is SubmitErr, with the task counted by bar (if not nil): one more
+// task in its total, and one more done when the task is.
+func (p *Pool) submit(task func() (any, error), bar *progress.Bar) *Future {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	f := &Future{pool: p, id: p.tasks, task: task, done: make(chan struct{})}
+	f := &Future{pool: p, id: p.tasks, task: task, done: make(chan struct{}), bar: bar}
 	f.name = p.name + " task " + strconv.Itoa(f.id)
 	p.tasks++
+	bar.AddTotal(1)
 	if d := race.Default(); d.Watching() {
 		f.watched = true
 		d.Release(f) // what the submitter did happens before the task
@@ -149,6 +176,8 @@ func (p *Pool) SubmitErr(task func() (any, error)) *Future {
 // results in that order, whatever the order they completed in, as Python's
 // executor.map does. It blocks until all of them are done. The result of a
 // task that failed (panicked) is nil; MapErr reports the failure.
+//
+// Long work shows a progress bar, as MapErr says.
 func (p *Pool) Map(n int, task func(i int) any) []any {
 	if task == nil {
 		results, _ := p.MapErr(n, nil)
@@ -161,16 +190,27 @@ func (p *Pool) Map(n int, task func(i int) any) []any {
 // MapErr is Map for tasks that can fail. It returns all the results, nil
 // for those that failed, and the error of the first task in input order
 // that failed, if any.
+//
+// When the tasks take longer than progress.After, a notebook shows a
+// progress bar of those completed ("ThreadPoolExecutor-0 map"), finished
+// when MapErr returns; within With, the pool's bar counts them instead.
 func (p *Pool) MapErr(n int, task func(i int) (any, error)) ([]any, error) {
+	bar := p.bar
+	if bar == nil {
+		bar = progress.Auto(0, p.name+" map")
+	}
 	fs := make([]*Future, max(n, 0))
 	for i := range fs {
 		if task == nil {
-			fs[i] = p.SubmitErr(nil)
+			fs[i] = p.submit(nil, bar)
 			continue
 		}
-		fs[i] = p.SubmitErr(func() (any, error) { return task(i) })
+		fs[i] = p.submit(func() (any, error) { return task(i) }, bar)
 	}
 	wait(fs, "map "+p.name)
+	if bar != p.bar {
+		bar.Done()
+	}
 	results := make([]any, len(fs))
 	var first error
 	for i, f := range fs {
@@ -325,6 +365,8 @@ type Future struct {
 	// watched is set when the race detector watched the submission: the
 	// task's start and end are then edges it knows.
 	watched bool
+	// bar, if not nil, counts the task done when it is settled.
+	bar *progress.Bar
 
 	// Guarded by pool.mu.
 	state   state
@@ -366,6 +408,7 @@ func (f *Future) settle(result any, err error, st state) {
 	}
 	f.result, f.err, f.state = result, err, st
 	f.task = nil
+	f.bar.Add(1)
 	close(f.done)
 	for _, c := range f.waiters {
 		c.deliver(f)

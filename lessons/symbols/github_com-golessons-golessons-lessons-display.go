@@ -15,6 +15,7 @@ func init() {
 		"HTML":         reflect.ValueOf(display.HTML),
 		"Image":        reflect.ValueOf(display.Image),
 		"ImageJPEG":    reflect.ValueOf(display.ImageJPEG),
+		"InNotebook":   reflect.ValueOf(display.InNotebook),
 		"JPEG":         reflect.ValueOf(display.JPEG),
 		"JSON":         reflect.ValueOf(display.JSON),
 		"Latex":        reflect.ValueOf(display.Latex),

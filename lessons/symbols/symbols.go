@@ -12,8 +12,10 @@ import "reflect"
 //go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/loop
 //go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/mergesort
 //go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/pool
+//go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/progress
 //go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/race
 //go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/sites
+//go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/timeline
 
 // Symbols maps "import/path/name" to the exported symbols of that package.
 var Symbols = map[string]map[string]reflect.Value{}
