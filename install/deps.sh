@@ -2,14 +2,15 @@
 # deps.sh installs what the kernel's lessons and tests need from Debian's
 # archive: Jupyter (the notebook server, console and nbconvert), the client
 # libraries and the kernel conformance suite the tests drive, and a C
-# compiler, which Go's race detector needs.
+# compiler, which Go's race detector needs, and Chromium, in which the
+# tests look at notebooks as a browser shows them.
 #
 # It installs only what is missing, and asks first when run from a
 # terminal, unless given --yes.
 set -eu
 yes=""
 [ "${1:-}" = "--yes" ] && yes=1
-pkgs="jupyter-notebook jupyter-client jupyter-console jupyter-nbconvert python3-nbclient python3-nbformat python3-ipykernel python3-zmq python3-jupyter-kernel-test gcc libc6-dev"
+pkgs="jupyter-notebook jupyter-client jupyter-console jupyter-nbconvert python3-nbclient python3-nbformat python3-ipykernel python3-zmq python3-jupyter-kernel-test gcc libc6-dev chromium"
 if ! command -v dpkg >/dev/null 2>&1; then
 	echo "deps.sh: this is not a Debian or Ubuntu system; install Jupyter (notebook, nbconvert, nbclient, jupyter_kernel_test) with your package manager" >&2
 	exit 1

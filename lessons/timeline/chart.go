@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/golessons/golessons/lessons/display"
 )
 
 // chartBarWidth is the number of columns of the longest bar in text.
@@ -156,7 +154,7 @@ func textBarOf(v, m time.Duration, n int) string {
 // MIMEBundle shows the chart as an SVG image, with its text form for
 // front ends that show only text.
 func (c *Chart) MIMEBundle() map[string]any {
-	return display.Bundle{"image/svg+xml": c.SVG(), "text/plain": c.String()}
+	return pictureBundle(c.SVG(), c.String())
 }
 
 // SVG returns the chart as a self-contained SVG document: labels on the

@@ -102,7 +102,7 @@ func ExampleTimeline_MIMEBundle() {
 	sort.Strings(types)
 	fmt.Println(types)
 	// Output:
-	// [image/svg+xml text/plain]
+	// [image/svg+xml text/html text/plain]
 }
 
 // Now draws what the runtime recorded: here two threads that slept at

@@ -177,7 +177,14 @@ func (t *Timeline) bounds() (start, end time.Time) {
 // MIMEBundle shows the timeline as an SVG image, with its text form for
 // front ends that show only text.
 func (t *Timeline) MIMEBundle() map[string]any {
-	return display.Bundle{"image/svg+xml": t.SVG(), "text/plain": t.String()}
+	return pictureBundle(t.SVG(), t.String())
+}
+
+// pictureBundle shows an SVG picture: as HTML too, inline, because
+// nbconvert's HTML export strips the elements of image/svg+xml outputs but
+// keeps HTML as it is, and front ends prefer the HTML.
+func pictureBundle(svg, text string) display.Bundle {
+	return display.Bundle{"text/html": "<div>" + svg + "</div>", "image/svg+xml": svg, "text/plain": text}
 }
 
 // Rows returns the rows of the timeline: one per goroutine, worker or
