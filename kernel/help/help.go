@@ -32,6 +32,7 @@ type Help struct {
 	imports map[string]string // local name → import path
 	decls   map[string]decl   // session declarations by name
 	methods map[string][]decl // methods by receiver type name
+	fields  map[string][]decl // fields of struct types by type name
 }
 
 // decl is a declaration made by a cell.
@@ -47,7 +48,7 @@ func New() *Help { return NewWithIndex(docs.Default()) }
 
 // NewWithIndex returns a Help using index.
 func NewWithIndex(index *docs.Index) *Help {
-	return &Help{docs: index, imports: map[string]string{}, decls: map[string]decl{}, methods: map[string][]decl{}}
+	return &Help{docs: index, imports: map[string]string{}, decls: map[string]decl{}, methods: map[string][]decl{}, fields: map[string][]decl{}}
 }
 
 // IsComplete tells whether code is a complete cell.
@@ -140,6 +141,14 @@ func (h *Help) addDecls(text string) {
 				switch s := s.(type) {
 				case *ast.TypeSpec:
 					h.decls[s.Name.Name] = decl{name: s.Name.Name, kind: "type", sig: sig, doc: firstNonEmpty(s.Doc.Text(), doc)}
+					delete(h.fields, s.Name.Name)
+					if st, ok := s.Type.(*ast.StructType); ok {
+						for _, f := range st.Fields.List {
+							for _, n := range f.Names {
+								h.fields[s.Name.Name] = append(h.fields[s.Name.Name], decl{name: n.Name, kind: "field", sig: n.Name + " " + show(f.Type), doc: f.Doc.Text()})
+							}
+						}
+					}
 				case *ast.ValueSpec:
 					for _, n := range s.Names {
 						h.decls[n.Name] = decl{name: n.Name, kind: d.Tok.String(), sig: sig, doc: firstNonEmpty(s.Doc.Text(), doc)}
@@ -221,7 +230,7 @@ func (h *Help) Complete(code string, cursorPos int) wire.CompleteReply {
 	var ms []match
 	if start > 0 && code[start-1] == '.' {
 		qual := code[identBefore(code, start-1) : start-1]
-		ms = h.members(qual, prefix)
+		ms = h.members(qual, prefix, code[:start-1])
 	} else {
 		ms = h.names(code, prefix)
 	}
@@ -252,8 +261,10 @@ func (h *Help) Complete(code string, cursorPos int) wire.CompleteReply {
 }
 
 // members returns the names after "qual." that start with prefix: the
-// members of a package, or the fields and methods of a session type.
-func (h *Help) members(qual, prefix string) []match {
+// members of a package, or the fields and methods of the type of a
+// variable declared by the session or earlier in the cell (before), or of
+// a session type.
+func (h *Help) members(qual, prefix, before string) []match {
 	var ms []match
 	if path := h.importPath(qual); path != "" {
 		if p := h.docs.Package(path); p != nil {
@@ -266,19 +277,71 @@ func (h *Help) members(qual, prefix string) []match {
 		}
 		return ms
 	}
+	typ := h.localType(qual, before)
 	h.mu.Lock()
-	defer h.mu.Unlock()
-	// A session type or a variable of one: offer its methods.
-	typ := qual
-	if d, ok := h.decls[qual]; ok && d.kind != "type" {
-		typ = h.typeOfVar(d)
+	if typ == "" {
+		typ = qual
+		if d, ok := h.decls[qual]; ok && d.kind != "type" {
+			typ = h.typeOfVar(d)
+		}
 	}
 	for _, m := range h.methods[typ] {
 		if strings.HasPrefix(m.name, prefix) {
 			ms = append(ms, match{m.name, "method", m.sig})
 		}
 	}
+	for _, f := range h.fields[typ] {
+		if strings.HasPrefix(f.name, prefix) {
+			ms = append(ms, match{f.name, "field", f.sig})
+		}
+	}
+	h.mu.Unlock()
+	// A type of a package: its methods, from the documentation.
+	if pkg, name, ok := strings.Cut(typ, "."); ok {
+		if path := h.importPath(pkg); path != "" {
+			if p := h.docs.Package(path); p != nil {
+				for member, m := range p.Members {
+					if method, ok := strings.CutPrefix(member, name+"."); ok && strings.HasPrefix(method, prefix) && ast.IsExported(method) {
+						ms = append(ms, match{method, kindName(m.Kind), firstLine(m.Decl)})
+					}
+				}
+			}
+		}
+	}
 	return ms
+}
+
+// localType guesses the type of a variable declared in the cell before
+// the cursor: var x T, x := T{...}, x := &T{...}.
+func (h *Help) localType(name, before string) string {
+	typ := ""
+	for _, line := range strings.Split(before, "\n") {
+		line = strings.TrimSpace(line)
+		var rest string
+		if r, ok := strings.CutPrefix(line, "var "+name+" "); ok {
+			rest = r
+		} else if r, ok := strings.CutPrefix(line, name+" := "); ok {
+			rest = r
+		} else {
+			continue
+		}
+		rest = strings.TrimLeft(strings.TrimPrefix(strings.TrimSpace(rest), "="), " &*")
+		if t := qualifiedIdent(rest); t != "" {
+			typ = t
+		}
+	}
+	return typ
+}
+
+// qualifiedIdent returns the name or pkg.Name at the start of s.
+func qualifiedIdent(s string) string {
+	n := identAfter(s, 0)
+	if n < len(s) && s[n] == '.' {
+		if m := identAfter(s, n+1); m > n+1 {
+			return s[:m]
+		}
+	}
+	return s[:n]
 }
 
 // typeOfVar guesses the type name of a session variable from its
@@ -288,12 +351,12 @@ func (h *Help) typeOfVar(d decl) string {
 	for _, sep := range []string{":=", "="} {
 		if i := strings.Index(sig, sep); i >= 0 {
 			rhs := strings.TrimLeft(strings.TrimSpace(sig[i+len(sep):]), "&*")
-			return rhs[:identAfter(rhs, 0)]
+			return qualifiedIdent(rhs)
 		}
 	}
 	fields := strings.Fields(sig)
 	if len(fields) >= 3 {
-		return strings.TrimLeft(fields[2], "*")
+		return qualifiedIdent(strings.TrimLeft(fields[2], "*"))
 	}
 	return ""
 }

@@ -9,7 +9,7 @@ import (
 
 func TestComplete(t *testing.T) {
 	h := New()
-	h.AddCell("import \"strings\"\ntype point struct{ X, Y int }\nfunc (p point) Sum() int { return p.X + p.Y }\nfunc twice(n int) int { return 2 * n }\nvar total = 3")
+	h.AddCell("import \"strings\"\ntype point struct{ X, Y int }\nfunc (p point) Sum() int { return p.X + p.Y }\nfunc twice(n int) int { return 2 * n }\nvar total = 3\nvar pt point\nvar sb strings.Builder")
 	for _, tc := range []struct {
 		code      string
 		cursor    int // -1: end of code
@@ -28,6 +28,12 @@ func TestComplete(t *testing.T) {
 		// Cursor in code points, after a multi-byte character.
 		{code: "s := \"é\"; twi", cursor: 13, want: []string{"twice"}, start: 10},
 		{code: "twi(1) + 2", cursor: 3, want: []string{"twice"}, start: 0},
+		// Fields and methods of session types, of the cell's own variables
+		// and of the standard library's types.
+		{code: "pt.", cursor: -1, want: []string{"X", "Y", "Sum"}, start: 3},
+		{code: "q := point{1, 2}\nq.", cursor: -1, want: []string{"X", "Sum"}, start: 19},
+		{code: "sb.Wr", cursor: -1, want: []string{"WriteString", "WriteByte"}, start: 3},
+		{code: "var mu sync.Mutex\nmu.L", cursor: -1, want: []string{"Lock"}, start: 21},
 	} {
 		cursor := tc.cursor
 		if cursor < 0 {
