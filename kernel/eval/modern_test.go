@@ -108,3 +108,15 @@ func TestSleepsAreRecorded(t *testing.T) {
 		t.Errorf("events of the goroutine: %s", got)
 	}
 }
+
+// errgroup, semaphore, singleflight and rate come compiled with the kernel.
+func TestPreloadedModules(t *testing.T) {
+	runSteps(t, []step{
+		{code: "import (\n\t\"context\"\n\t\"fmt\"\n\t\"time\"\n\t\"golang.org/x/sync/errgroup\"\n\t\"golang.org/x/sync/semaphore\"\n\t\"golang.org/x/sync/singleflight\"\n\t\"golang.org/x/time/rate\"\n)"},
+		{code: "var g errgroup.Group\nres := make([]int, 3)\nfor i := range 3 {\n\tg.Go(func() error { res[i] = i * i; return nil })\n}\nfmt.Println(g.Wait(), res)", out: "<nil> [0 1 4]\n"},
+		{code: "g2, ctx := errgroup.WithContext(context.Background())\ng2.Go(func() error { return fmt.Errorf(\"boom\") })\ng2.Go(func() error { <-ctx.Done(); return ctx.Err() })\ng2.Wait()", result: "boom"},
+		{code: "sem := semaphore.NewWeighted(2)\nsem.Acquire(context.Background(), 1)\nsem.TryAcquire(2)", result: "false"},
+		{code: "var sf singleflight.Group\nv, _, _ := sf.Do(\"k\", func() (any, error) { return 42, nil })\nv", result: "42"},
+		{code: "lim := rate.NewLimiter(rate.Every(10*time.Millisecond), 1)\nstart := time.Now()\nfor range 3 {\n\tlim.Wait(context.Background())\n}\ntime.Since(start) >= 15*time.Millisecond", result: "true"},
+	})
+}

@@ -244,32 +244,21 @@ func LiteralInt(e ast.Expr) bool {
 func BindClosureArgs(node ast.Node) bool {
 	changed := false
 	ast.Inspect(node, func(n ast.Node) bool {
-		vars := map[*ast.Object]bool{}
+		var from token.Pos
 		var body *ast.BlockStmt
 		switch l := n.(type) {
 		case *ast.ForStmt:
-			if as, ok := l.Init.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
-				for _, x := range as.Lhs {
-					if id, ok := x.(*ast.Ident); ok && id.Obj != nil {
-						vars[id.Obj] = true
-					}
-				}
-			}
-			body = l.Body
+			from, body = l.For, l.Body
 		case *ast.RangeStmt:
-			if l.Tok == token.DEFINE {
-				for _, x := range []ast.Expr{l.Key, l.Value} {
-					if id, ok := x.(*ast.Ident); ok && id.Obj != nil {
-						vars[id.Obj] = true
-					}
-				}
-			}
-			body = l.Body
+			from, body = l.For, l.Body
 		default:
 			return true
 		}
-		if len(vars) == 0 {
-			return true
+		// The loop's variables, and those declared in its body, change
+		// from one iteration to the next.
+		inLoop := func(obj *ast.Object) bool {
+			d, ok := obj.Decl.(ast.Node)
+			return ok && d.Pos() >= from && d.Pos() <= body.Rbrace
 		}
 		ast.Inspect(body, func(m ast.Node) bool {
 			call, ok := m.(*ast.CallExpr)
@@ -278,7 +267,11 @@ func BindClosureArgs(node ast.Node) bool {
 			}
 			for i, a := range call.Args {
 				lit, ok := a.(*ast.FuncLit)
-				if !ok || !uses(lit, vars) {
+				if !ok || !uses(lit, func(obj *ast.Object) bool {
+					d, _ := obj.Decl.(ast.Node)
+					own := d != nil && d.Pos() >= lit.Pos() && d.Pos() < lit.End() // the literal's own
+					return inLoop(obj) && !own
+				}) {
 					continue
 				}
 				p := lit.Pos()
@@ -298,11 +291,11 @@ func BindClosureArgs(node ast.Node) bool {
 	return changed
 }
 
-// uses reports whether node refers to one of vars.
-func uses(node ast.Node, vars map[*ast.Object]bool) bool {
+// uses reports whether node refers to an object for which want is true.
+func uses(node ast.Node, want func(*ast.Object) bool) bool {
 	found := false
 	ast.Inspect(node, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok && id.Obj != nil && vars[id.Obj] {
+		if id, ok := n.(*ast.Ident); ok && id.Obj != nil && want(id.Obj) {
 			found = true
 		}
 		return !found

@@ -173,3 +173,12 @@ func TestBindClosureArgs(t *testing.T) {
 		t.Errorf("BindClosureArgs:\n%s", got)
 	}
 }
+
+func TestBindClosureArgsBodyVariables(t *testing.T) {
+	got := rewritten(t, "for k := 0; k < 3; k++ { i := k; g.Go(func() error { use(i); return nil }); g.Go(func() error { x := 1; use(x); return nil }) }", func(_ *token.FileSet, n ast.Node) {
+		BindClosureArgs(n)
+	})
+	if strings.Count(got, "func() func() error") != 1 {
+		t.Errorf("want only the literal using i bound:\n%s", got)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -53,7 +54,8 @@ func TestTablesAreCurrent(t *testing.T) {
 			t.Errorf("%s is missing or stale: run go generate ./lessons/symbols", filepath.Base(path))
 		}
 	}
-	checked, _ := filepath.Glob("github_com-*.go")
+	checked, _ := filepath.Glob("*.go")
+	checked = slices.DeleteFunc(checked, func(name string) bool { return name == "symbols.go" || strings.HasSuffix(name, "_test.go") })
 	if len(checked) != len(files) {
 		t.Errorf("%d generated tables checked in, %d generated: run go generate ./lessons/symbols", len(checked), len(files))
 	}
