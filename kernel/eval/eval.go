@@ -364,11 +364,9 @@ func (e *Interpreter) Restore(ctx context.Context, decls []ctl.Decl) *ctl.Error 
 // itemDecl describes declaration item of a cell for the session's record.
 // Var statements are recorded as package-level declarations.
 func itemDecl(kind string, seq int, file string, at cell.Pos, code string, it cell.Item) ctl.Decl {
-	names := declaredNames(code, []cell.Item{it})
+	var names []string // methods as "T.M"
 	for _, d := range cell.Definitions(code, it) {
-		if d.Method() {
-			names = append(names, d.Name)
-		}
+		names = append(names, d.Name)
 	}
 	return ctl.Decl{Kind: kind, Seq: seq, File: file, Code: cell.DeclSource(at, code, it), Names: names}
 }

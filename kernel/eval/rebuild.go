@@ -270,21 +270,11 @@ func (e *Interpreter) load(ctx context.Context, decls []ctl.Decl, values map[str
 		}
 	}
 	if len(carry) > 0 {
-		syms := map[string]reflect.Value{}
-		var src strings.Builder
-		src.WriteString("package main; func main() {\n")
+		vals := make([]reflect.Value, len(carry))
 		for i, name := range carry {
-			v := values[name]
-			p := reflect.New(v.Type()).Elem()
-			p.Set(v)
-			key := "V" + strconv.Itoa(i)
-			syms[key] = p
-			fmt.Fprintf(&src, "%s := %s.%s\n", name, carryName, key)
+			vals[i] = values[name]
 		}
-		src.WriteString("}")
-		if err := e.useCarry(ctx, syms); err == nil {
-			_, _ = e.run(ctx, src.String(), true)
-		}
+		_ = e.defineValues(ctx, carry, vals) // what failed to come over is named as lost
 	}
 	if together {
 		var src strings.Builder

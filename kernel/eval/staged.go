@@ -78,9 +78,8 @@ func (e *Interpreter) defineStaged(ctx context.Context, at cell.Pos, code string
 		return fmt.Errorf("%s: assignment mismatch: %d variables but %d values", where, len(names), len(values))
 	}
 	cellTypes := e.cellTypes(ctx)
-	syms := map[string]reflect.Value{}
-	var src strings.Builder
-	src.WriteString("package main; func main() {\n")
+	var keep []string
+	var vals []reflect.Value
 	for i, name := range names {
 		if name == "_" {
 			continue
@@ -89,10 +88,22 @@ func (e *Interpreter) defineStaged(ctx context.Context, at cell.Pos, code string
 		if !v.IsValid() || !carryable(v, cellTypes) {
 			return fmt.Errorf("%s: the interpreter cannot tell the type of %s here: declare it with its type (var %s T = ...)", where, name, name)
 		}
-		p := reflect.New(v.Type()).Elem()
-		p.Set(v)
+		keep, vals = append(keep, name), append(vals, v)
+	}
+	return e.defineValues(ctx, keep, vals)
+}
+
+// defineValues declares each of names as a package-level variable holding a
+// copy of the value of the same index, with that value's type.
+func (e *Interpreter) defineValues(ctx context.Context, names []string, values []reflect.Value) error {
+	syms := map[string]reflect.Value{}
+	var src strings.Builder
+	src.WriteString("package main; func main() {\n")
+	for i, name := range names {
+		p := reflect.New(values[i].Type()).Elem()
+		p.Set(values[i])
 		e.carrySeq++
-		key := "S" + strconv.Itoa(e.carrySeq)
+		key := "V" + strconv.Itoa(e.carrySeq)
 		syms[key] = p
 		fmt.Fprintf(&src, "%s := %s.%s\n", name, carryName, key)
 	}

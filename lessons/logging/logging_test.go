@@ -1,39 +1,22 @@
 package logging
 
 import (
-	"bytes"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/golessons/golessons/lessons/internal/safebuf"
 )
 
 // capture directs the log to a buffer for the test.
-func capture(t *testing.T) *syncBuffer {
+func capture(t *testing.T) *safebuf.Buffer {
 	t.Helper()
-	var b syncBuffer
+	var b safebuf.Buffer
 	old := SetOutput(&b)
 	t.Cleanup(func() { SetOutput(old) })
 	Reset()
 	return &b
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func TestLinesNameTheirGoroutine(t *testing.T) {

@@ -1,17 +1,16 @@
 package loop_test
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"regexp"
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/golessons/golessons/lessons/internal/safebuf"
 	"github.com/golessons/golessons/lessons/logging"
 	"github.com/golessons/golessons/lessons/loop"
 )
@@ -21,24 +20,11 @@ const unit = 20 * time.Millisecond
 
 var words = map[int]string{1: "ONE", 2: "TWO", 3: "THREE", 4: "FOUR", 5: "FIVE"}
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
 var timePrefix = regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d:`)
 
 // lines returns the lines logged so far, without their times.
-func (s *syncBuffer) lines() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := strings.TrimSpace(timePrefix.ReplaceAllString(s.b.String(), ""))
+func lines(s *safebuf.Buffer) []string {
+	out := strings.TrimSpace(timePrefix.ReplaceAllString(s.String(), ""))
 	if out == "" {
 		return nil
 	}
@@ -47,9 +33,9 @@ func (s *syncBuffer) lines() []string {
 
 // capture directs the log to a buffer for the test, and checks that the
 // test leaves no goroutine behind.
-func capture(t *testing.T) *syncBuffer {
+func capture(t *testing.T) *safebuf.Buffer {
 	t.Helper()
-	var b syncBuffer
+	var b safebuf.Buffer
 	old := logging.SetOutput(&b)
 	logging.Reset()
 	before := runtime.NumGoroutine()
@@ -116,7 +102,7 @@ func TestCreateTaskAndAllTasks(t *testing.T) {
 	if err != nil || res != "TWO THREE" {
 		t.Fatalf("Run = %v, %v; want TWO THREE", res, err)
 	}
-	equal(t, out.lines(), []string{
+	equal(t, lines(out), []string{
 		"MainThread:Main started",
 		"MainThread:Current registered tasks: 1",
 		"MainThread:Creating tasks",
@@ -172,7 +158,7 @@ func TestGather(t *testing.T) {
 			for _, w := range tt.want {
 				want = append(want, "MainThread:"+w)
 			}
-			equal(t, out.lines(), append(want, "MainThread:Main Ended"))
+			equal(t, lines(out), append(want, "MainThread:Main Ended"))
 		})
 	}
 }
@@ -304,7 +290,7 @@ func TestCancel(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			equal(t, out.lines(), tt.wantLog)
+			equal(t, lines(out), tt.wantLog)
 		})
 	}
 }
@@ -326,7 +312,7 @@ func TestCancelBeforeStart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	equal(t, out.lines(), []string{"MainThread:Task-2: cancelled"})
+	equal(t, lines(out), []string{"MainThread:Task-2: cancelled"})
 }
 
 func TestCancelMain(t *testing.T) {
@@ -368,7 +354,7 @@ func TestRunCancelsLeftovers(t *testing.T) {
 	if err != nil || res != "done" {
 		t.Fatalf("Run = %v, %v", res, err)
 	}
-	equal(t, out.lines(), []string{"MainThread:polite: polite: cancelled"})
+	equal(t, lines(out), []string{"MainThread:polite: polite: cancelled"})
 }
 
 func TestRunInExecutor(t *testing.T) {
@@ -397,7 +383,7 @@ func TestRunInExecutor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	equal(t, out.lines(), []string{
+	equal(t, lines(out), []string{
 		"MainThread:tick 1",
 		"MainThread:tick 2",
 		"MainThread:tick 3",
@@ -480,7 +466,7 @@ func TestAsyncGenerator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines := out.lines()
+	lines := lines(out)
 	first := slices.Index(lines, "MainThread:0")
 	last := slices.Index(lines, "MainThread:3")
 	letters := 0
@@ -512,7 +498,7 @@ func TestAsyncGeneratorLeftOpen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	equal(t, out.lines(), []string{"MainThread:generator ended"})
+	equal(t, lines(out), []string{"MainThread:generator ended"})
 }
 
 func TestTaskCycle(t *testing.T) {
@@ -706,7 +692,7 @@ func TestPanic(t *testing.T) {
 			if fmt.Sprint(err) != tt.want {
 				t.Errorf("Run = %v, want %s", err, tt.want)
 			}
-			equal(t, out.lines(), tt.wantLog)
+			equal(t, lines(out), tt.wantLog)
 		})
 	}
 }
@@ -746,7 +732,7 @@ func TestQueue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	equal(t, out.lines(), []string{
+	equal(t, lines(out), []string{
 		"MainThread:w1 processed 1",
 		"MainThread:w2 processed 2",
 		"MainThread:w1 processed 3",

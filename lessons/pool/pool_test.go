@@ -1,7 +1,6 @@
 package pool_test
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"regexp"
@@ -14,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golessons/golessons/lessons/internal/safebuf"
 	"github.com/golessons/golessons/lessons/logging"
 	"github.com/golessons/golessons/lessons/pool"
 )
@@ -25,30 +25,13 @@ var words = map[int]string{2: "TWO", 3: "THREE", 4: "FOUR", 5: "FIVE", 6: "SIX"}
 
 // capture directs the log to a buffer for the test and forgets the events
 // recorded so far.
-func capture(t *testing.T) *syncBuffer {
+func capture(t *testing.T) *safebuf.Buffer {
 	t.Helper()
-	var b syncBuffer
+	var b safebuf.Buffer
 	old := logging.SetOutput(&b)
 	t.Cleanup(func() { logging.SetOutput(old) })
 	logging.Reset()
 	return &b
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 var lineRE = regexp.MustCompile(`^\d\d:\d\d:\d\d:([^:]+):(.*)$`)

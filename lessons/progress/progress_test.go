@@ -1,7 +1,6 @@
 package progress_test
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/golessons/golessons/lessons/display"
+	"github.com/golessons/golessons/lessons/internal/safebuf"
 	"github.com/golessons/golessons/lessons/progress"
 )
 
@@ -59,29 +59,12 @@ func record(t *testing.T) *recorder {
 
 // output directs the text of bars outside a notebook to a buffer for the
 // test.
-func output(t *testing.T) *syncBuffer {
+func output(t *testing.T) *safebuf.Buffer {
 	t.Helper()
-	var b syncBuffer
+	var b safebuf.Buffer
 	old := progress.SetOutput(&b)
 	t.Cleanup(func() { progress.SetOutput(old) })
 	return &b
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // setAfter sets the delay of automatic bars for the test.
@@ -311,7 +294,7 @@ func (p printer) Display(data, metadata map[string]any, id string, update bool) 
 func (printer) Clear(bool) error { return nil }
 
 func TestPublisherThatPrints(t *testing.T) {
-	var buf syncBuffer
+	var buf safebuf.Buffer
 	display.SetPublisher(printer{&buf})
 	defer display.SetPublisher(nil)
 	out := output(t)

@@ -1,13 +1,13 @@
 package race_test
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/golessons/golessons/lessons/internal/safebuf"
 	"github.com/golessons/golessons/lessons/logging"
 	"github.com/golessons/golessons/lessons/race"
 )
@@ -543,27 +543,9 @@ func TestRacyProgramsAreReported(t *testing.T) {
 	}
 }
 
-// syncBuffer is a buffer goroutines may write to at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestReportShape(t *testing.T) {
 	d := race.New()
-	var out syncBuffer
+	var out safebuf.Buffer
 	d.SetOutput(&out)
 	x := d.Int("db.value", 1)
 	done := make(chan bool) // orders the accesses for the test; the detector does not see it
@@ -615,7 +597,7 @@ func TestReportShape(t *testing.T) {
 
 func TestEachRaceIsPrintedOnce(t *testing.T) {
 	d := race.New()
-	var out syncBuffer
+	var out safebuf.Buffer
 	d.SetOutput(&out)
 	counter := d.Int("counter", 0)
 	wg := d.WaitGroup()
@@ -650,7 +632,7 @@ func TestEachRaceIsPrintedOnce(t *testing.T) {
 
 func TestQuietAndSetOutput(t *testing.T) {
 	d := race.New()
-	var out syncBuffer
+	var out safebuf.Buffer
 	if old := d.SetOutput(&out); old == nil {
 		t.Error("the default output is nil")
 	}
@@ -840,7 +822,7 @@ func TestValueString(t *testing.T) {
 // TestConcurrentUse exercises everything at once, for go test -race.
 func TestConcurrentUse(t *testing.T) {
 	d := race.New()
-	var out syncBuffer
+	var out safebuf.Buffer
 	d.SetOutput(&out)
 	wg := d.WaitGroup()
 	for i := range 8 {
