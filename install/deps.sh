@@ -10,7 +10,7 @@
 set -eu
 yes=""
 [ "${1:-}" = "--yes" ] && yes=1
-pkgs="jupyter-notebook jupyter-client jupyter-console jupyter-nbconvert python3-nbclient python3-nbformat python3-ipykernel python3-zmq python3-jupyter-kernel-test gcc libc6-dev chromium"
+pkgs="jupyter-notebook jupyter-client jupyter-console jupyter-nbconvert python3-nbclient python3-nbformat python3-ipykernel python3-zmq python3-jupyter-kernel-test python3-pexpect gcc libc6-dev chromium"
 if ! command -v dpkg >/dev/null 2>&1; then
 	echo "deps.sh: this is not a Debian or Ubuntu system; install Jupyter (notebook, nbconvert, nbclient, jupyter_kernel_test) with your package manager" >&2
 	exit 1

@@ -24,7 +24,7 @@ const kernelName = "golessons-test"
 // returns the environment that lets Jupyter find it.
 func jupyter(t *testing.T) []string {
 	t.Helper()
-	if out, err := exec.Command(python, "-c", "import jupyter_client, jupyter_kernel_test, nbclient, nbconvert").CombinedOutput(); err != nil {
+	if out, err := exec.Command(python, "-c", "import jupyter_client, jupyter_kernel_test, nbclient, nbconvert, pexpect").CombinedOutput(); err != nil {
 		msg := "Jupyter's Python packages are missing (run install/deps.sh): " + strings.TrimSpace(string(out))
 		if os.Getenv("GOLESSONS_REQUIRE_JUPYTER") == "1" {
 			t.Fatal(msg)
@@ -54,7 +54,7 @@ func jupyter(t *testing.T) []string {
 // with jupyter_client.
 func TestJupyterClients(t *testing.T) {
 	env := jupyter(t)
-	for _, suite := range []string{"test_conformance", "test_kernel"} {
+	for _, suite := range []string{"test_conformance", "test_kernel", "test_console"} {
 		t.Run(suite, func(t *testing.T) {
 			cmd := exec.Command(python, "-m", "unittest", "-v", suite)
 			cmd.Dir = "testdata"

@@ -76,7 +76,7 @@ func (k *Kernel) execute(ctx context.Context, r *server.Request) (stop bool) {
 	if *req.StoreHistory {
 		name = fmt.Sprintf("cell[%d]", count)
 	}
-	sreq := session.Request{Code: req.Code, Name: name, UserExpressions: req.UserExpressions}
+	sreq := session.Request{Code: req.Code, Name: name, UserExpressions: req.UserExpressions, Terminal: k.terminal(r.Header.Session)}
 	if *req.AllowStdin {
 		sreq.Input = func(prompt string, password bool) (string, error) {
 			return k.srv.Input(cellCtx, r.Message, prompt, password)

@@ -50,6 +50,17 @@ type Kernel struct {
 	mu        sync.Mutex
 	count     int                // execution count
 	interrupt context.CancelFunc // cancels the running cell
+	// terminals holds the sessions of front ends that asked whether code
+	// is complete: terminals such as jupyter console, which ask before
+	// each cell and print displays as text without updating them.
+	terminals map[string]bool
+}
+
+// terminal reports whether the front end of session is a terminal.
+func (k *Kernel) terminal(session string) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.terminals[session]
 }
 
 // Run runs a kernel until it is asked to shut down or ctx ends.
@@ -183,6 +194,12 @@ func (k *Kernel) answer(r *server.Request) {
 	case "is_complete_request":
 		var req wire.IsCompleteRequest
 		if k.decode(r, &req) {
+			k.mu.Lock()
+			if k.terminals == nil {
+				k.terminals = map[string]bool{}
+			}
+			k.terminals[r.Header.Session] = true
+			k.mu.Unlock()
 			c := help.IsComplete(req.Code)
 			k.reply(r, "is_complete_reply", wire.IsCompleteReply{Status: c.Status, Indent: c.Indent})
 		}

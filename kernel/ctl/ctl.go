@@ -40,6 +40,7 @@ type Request struct {
 	File            string            `json:"file,omitempty"` // the name positions in Code are reported against, e.g. "cell[3]"
 	UserExpressions map[string]string `json:"user_expressions,omitempty"`
 	AllowStdin      bool              `json:"allow_stdin,omitempty"`
+	Terminal        bool              `json:"terminal,omitempty"` // the front end prints text and does not update displays in place
 	Value           string            `json:"value,omitempty"`
 	Err             string            `json:"err,omitempty"` // for OpInput: why no value came
 	Decls           []Decl            `json:"decls,omitempty"`

@@ -30,6 +30,7 @@ const (
 // over integers.
 func (e *Interpreter) modernize(node ast.Node, ambiguousAsInt bool) error {
 	rewrite.RenameMain(node)
+	rewrite.NameParams(node)
 	if body, ok := node.(*ast.BlockStmt); ok {
 		rewrite.IsolateBlocks(body) // a cell's top-level statements
 	}

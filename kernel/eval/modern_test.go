@@ -32,6 +32,10 @@ func TestModernSemantics(t *testing.T) {
 		{code: "m := map[string]int{\"a\": 1, \"b\": 2}\nclear(m)\nlen(m)", result: "0"},
 		{code: "s := []int{1, 2, 3}\nclear(s)\ns", result: "[0 0 0]"},
 		{code: "func max(a, b int) int { return 42 }\nmax(1, 2)", result: "42"},
+		// Unnamed parameters do not take the place of local variables.
+		{code: "func run(f func(int)) { f(1) }\nrun(func(int) { x := \"a\"; fmt.Print(x) })", out: "a"},
+		{code: "func h(int, string) { y := 2.5; fmt.Print(y) }\nh(1, \"s\")", out: "2.5"},
+		{code: "type unit struct{}\nfunc (unit) show(int) { z := true; fmt.Print(z) }\nunit{}.show(3)", out: "true"},
 	})
 }
 

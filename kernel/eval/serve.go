@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -60,7 +61,8 @@ func RunChild(pkgs []interp.Exports) error {
 	events := ctl.NewWriter(os.NewFile(ctl.EventFD, "events"))
 	s := &server{events: events}
 	s.stdin = &stdin{s: s}
-	display.SetPublisher(&publisher{w: events, stdout: os.Stdout, stderr: os.Stderr})
+	s.publisher = &publisher{w: events, stdout: os.Stdout, stderr: os.Stderr}
+	display.SetPublisher(s.publisher)
 	e, err := New(Config{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: s.stdin, Pkgs: pkgs})
 	if err != nil {
 		return err
@@ -71,9 +73,10 @@ func RunChild(pkgs []interp.Exports) error {
 
 // server reads requests and runs one execution at a time.
 type server struct {
-	interp *Interpreter
-	events *ctl.Writer
-	stdin  *stdin
+	interp    *Interpreter
+	events    *ctl.Writer
+	stdin     *stdin
+	publisher *publisher
 
 	mu      sync.Mutex
 	running *execution
@@ -161,6 +164,7 @@ func (s *server) execute(x *execution, req ctl.Request) {
 			reply.Status, reply.Error = "error", err
 		}
 	} else {
+		s.publisher.terminal.Store(req.Terminal)
 		out := s.interp.Execute(x.ctx, req.File, req.Code)
 		reply.Result, reply.Decls, reply.Values = out.Result, out.Decls, out.Values
 		if out.Err != nil {
@@ -230,7 +234,14 @@ type publisher struct {
 
 	mu    sync.Mutex // one fence and its event at a time
 	fence uint64
+
+	// terminal is set while a cell from a terminal front end runs.
+	terminal atomic.Bool
 }
+
+// UpdatesInPlace reports whether the front end of the running cell
+// replaces updated displays in place; terminals do not.
+func (p *publisher) UpdatesInPlace() bool { return !p.terminal.Load() }
 
 func (p *publisher) send(ev ctl.Event) error {
 	p.mu.Lock()

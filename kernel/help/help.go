@@ -145,7 +145,7 @@ func (h *Help) addDecls(text string) {
 					if st, ok := s.Type.(*ast.StructType); ok {
 						for _, f := range st.Fields.List {
 							for _, n := range f.Names {
-								h.fields[s.Name.Name] = append(h.fields[s.Name.Name], decl{name: n.Name, kind: "field", sig: n.Name + " " + show(f.Type), doc: f.Doc.Text()})
+								h.fields[s.Name.Name] = append(h.fields[s.Name.Name], decl{name: n.Name, kind: "field", sig: n.Name + " " + show(f.Type), doc: firstNonEmpty(f.Doc.Text(), f.Comment.Text())})
 							}
 						}
 					}
@@ -277,14 +277,8 @@ func (h *Help) members(qual, prefix, before string) []match {
 		}
 		return ms
 	}
-	typ := h.localType(qual, before)
+	typ := h.typeOf(qual, before)
 	h.mu.Lock()
-	if typ == "" {
-		typ = qual
-		if d, ok := h.decls[qual]; ok && d.kind != "type" {
-			typ = h.typeOfVar(d)
-		}
-	}
 	for _, m := range h.methods[typ] {
 		if strings.HasPrefix(m.name, prefix) {
 			ms = append(ms, match{m.name, "method", m.sig})
@@ -309,6 +303,74 @@ func (h *Help) members(qual, prefix, before string) []match {
 		}
 	}
 	return ms
+}
+
+// typeOf guesses the name of the type of qual, the operand of a selector:
+// the type of a variable declared earlier in the cell (before) or by the
+// session, the type a function returns when the variable was made by a
+// call (x := progress.New(...)), or qual itself, a type of the session.
+func (h *Help) typeOf(qual, before string) string {
+	typ := h.localType(qual, before)
+	if typ == "" {
+		typ = qual
+		h.mu.Lock()
+		if d, ok := h.decls[qual]; ok && d.kind != "type" {
+			typ = h.typeOfVar(d)
+		}
+		h.mu.Unlock()
+	}
+	return h.resultType(typ)
+}
+
+// resultType returns the type that name returns when name is a function
+// of a package (pkg.F) or of the session, qualified with the package's
+// name; for any other name it returns name.
+func (h *Help) resultType(name string) string {
+	var sig, pkg string
+	if p, member, ok := strings.Cut(name, "."); ok {
+		if path := h.importPath(p); path != "" {
+			if doc := h.docs.Package(path); doc != nil {
+				if m, ok := doc.Members[member]; ok && m.Kind == "func" {
+					sig, pkg = m.Decl, p
+				}
+			}
+		}
+	} else if d, ok := h.lookupDecl(name); ok && d.kind == "func" {
+		sig = d.sig
+	}
+	if sig == "" {
+		return name
+	}
+	typ := qualifiedIdent(strings.TrimLeft(results(sig), "(*"))
+	if typ == "" {
+		return name
+	}
+	if pkg != "" && !strings.Contains(typ, ".") && ast.IsExported(typ) {
+		typ = pkg + "." + typ
+	}
+	return typ
+}
+
+// results returns the results of the function declared by sig, such as
+// "*Bar" for "func New(total int) *Bar", or "" when it has none.
+func results(sig string) string {
+	open := strings.IndexByte(sig, '(')
+	if open < 0 {
+		return ""
+	}
+	depth := 0
+	for i := open; i < len(sig); i++ {
+		switch sig[i] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				return strings.TrimSpace(sig[i+1:])
+			}
+		}
+	}
+	return ""
 }
 
 // localType guesses the type of a variable declared in the cell before

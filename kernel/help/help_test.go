@@ -9,7 +9,7 @@ import (
 
 func TestComplete(t *testing.T) {
 	h := New()
-	h.AddCell("import \"strings\"\ntype point struct{ X, Y int }\nfunc (p point) Sum() int { return p.X + p.Y }\nfunc twice(n int) int { return 2 * n }\nvar total = 3\nvar pt point\nvar sb strings.Builder")
+	h.AddCell("import \"strings\"\ntype point struct{ X, Y int }\nfunc (p point) Sum() int { return p.X + p.Y }\nfunc twice(n int) int { return 2 * n }\nfunc mk() *point { return &point{} }\nvar total = 3\nvar pt point\nvar sb strings.Builder")
 	for _, tc := range []struct {
 		code      string
 		cursor    int // -1: end of code
@@ -34,6 +34,9 @@ func TestComplete(t *testing.T) {
 		{code: "q := point{1, 2}\nq.", cursor: -1, want: []string{"X", "Sum"}, start: 19},
 		{code: "sb.Wr", cursor: -1, want: []string{"WriteString", "WriteByte"}, start: 3},
 		{code: "var mu sync.Mutex\nmu.L", cursor: -1, want: []string{"Lock"}, start: 21},
+		// Variables made by a call have the type the function returns.
+		{code: "b := progress.New(3, \"x\")\nb.", cursor: -1, want: []string{"Add", "Done", "Fail"}, start: 28},
+		{code: "q := mk()\nq.", cursor: -1, want: []string{"X", "Sum"}, start: 12},
 	} {
 		cursor := tc.cursor
 		if cursor < 0 {
@@ -60,6 +63,9 @@ func TestComplete(t *testing.T) {
 func TestInspect(t *testing.T) {
 	h := New()
 	h.AddCell("// twice doubles n.\nfunc twice(n int) int { return 2 * n }")
+	h.AddCell("import (\n\t\"sync\"\n\t\"github.com/golessons/golessons/lessons/progress\"\n)\n" +
+		"// Point is a place.\ntype Point struct {\n\tX int // across\n}\n// Norm measures p.\nfunc (p Point) Norm() int { return p.X }\n" +
+		"func origin() *Point { return &Point{} }\nvar mu sync.Mutex\nvar bar = progress.New(3, \"x\")\nvar p Point\nvar q = origin()")
 	for _, tc := range []struct {
 		code  string
 		found bool
@@ -70,6 +76,16 @@ func TestInspect(t *testing.T) {
 		{"twice", true, "twice doubles n."},
 		{"len", true, "func len(v Type) int"},
 		{"nothingByThatName", false, ""},
+		// Members of values, by the type their declaration tells.
+		{"mu.Lock", true, "func (m *Mutex) Lock()"},
+		{"bar.Add", true, "Add counts n more steps done."},
+		{"p.Norm", true, "Norm measures p."},
+		{"p.X", true, "X int\n\nacross"},
+		{"q.Norm", true, "func (p Point) Norm() int"},
+		{"Point.Norm", true, "Norm measures p."},
+		{"b := progress.New(1, \"\")\nb.Done", true, "Done finishes the bar"},
+		{"var w sync.WaitGroup\nw.Wait", true, "func (wg *WaitGroup) Wait()"},
+		{"p.Nope", false, ""},
 	} {
 		r := h.Inspect(tc.code, len(tc.code), 0)
 		if r.Found != tc.found {

@@ -12,11 +12,13 @@ import (
 // of the name at the cursor.
 func (h *Help) Inspect(code string, cursorPos, detail int) wire.InspectReply {
 	reply := wire.InspectReply{Status: "ok", Data: wire.MIMEBundle{}, Metadata: map[string]any{}}
-	name := nameAt(code, byteOffset(code, cursorPos))
+	off := byteOffset(code, cursorPos)
+	name := nameAt(code, off)
 	if name == "" {
 		return reply
 	}
-	if text, ok := h.describe(name, detail > 0); ok {
+	before := code[:max(strings.LastIndex(code[:min(off, len(code))], name), 0)]
+	if text, ok := h.describeIn(name, before, detail > 0); ok {
 		reply.Found = true
 		reply.Data["text/plain"] = text
 		reply.Data["text/markdown"] = "```go\n" + text + "\n```"
@@ -51,8 +53,14 @@ func nameAt(code string, off int) string {
 
 // describe returns the declaration and doc of a name: a session
 // declaration, a package, a package member (pkg.Name, pkg.Type.Method), or
-// a method of a session type.
+// a method or field of a value or type of the session.
 func (h *Help) describe(name string, full bool) (string, bool) {
+	return h.describeIn(name, "", full)
+}
+
+// describeIn is describe for a name in a cell, after the code before,
+// whose declarations tell the types of the cell's variables.
+func (h *Help) describeIn(name, before string, full bool) (string, bool) {
 	parts := strings.Split(name, ".")
 	if len(parts) == 1 {
 		if d, ok := h.lookupDecl(name); ok {
@@ -89,16 +97,27 @@ func (h *Help) describe(name string, full bool) (string, bool) {
 		}
 		return "", false
 	}
-	// value.Method or Type.Method of the session.
+	// value.Method, value.Field or Type.Method.
+	typ := h.typeOf(strings.Join(parts[:len(parts)-1], "."), before)
+	member := parts[len(parts)-1]
 	h.mu.Lock()
-	defer h.mu.Unlock()
-	typ := parts[0]
-	if d, ok := h.decls[typ]; ok && d.kind != "type" {
-		typ = h.typeOfVar(d)
+	for _, list := range [][]decl{h.methods[typ], h.fields[typ]} {
+		for _, m := range list {
+			if m.name == member {
+				h.mu.Unlock()
+				return join(m.sig, m.doc), true
+			}
+		}
 	}
-	for _, m := range h.methods[typ] {
-		if m.name == parts[len(parts)-1] {
-			return join(m.sig, m.doc), true
+	h.mu.Unlock()
+	// A method of a package's type.
+	if pkg, name, ok := strings.Cut(typ, "."); ok {
+		if path := h.importPath(pkg); path != "" {
+			if p := h.docs.Package(path); p != nil {
+				if m, ok := p.Members[name+"."+member]; ok {
+					return join(m.Decl, m.Doc), true
+				}
+			}
 		}
 	}
 	return "", false

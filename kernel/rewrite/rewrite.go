@@ -269,3 +269,39 @@ func jumpsOut(s ast.Stmt) bool {
 	})
 	return found
 }
+
+// NameParams names every unnamed parameter and receiver of the functions
+// with bodies under node "_":
+//
+//	func(int) { x := "a" }  →  func(_ int) { x := "a" }
+//
+// The interpreter keeps no slot for an unnamed parameter, so the argument
+// passed lands in the function's first local variable instead. It
+// reports whether anything changed.
+func NameParams(node ast.Node) bool {
+	changed := false
+	name := func(fields *ast.FieldList) {
+		if fields == nil {
+			return
+		}
+		for _, f := range fields.List {
+			if len(f.Names) == 0 {
+				f.Names = []*ast.Ident{ident("_", f.Type.Pos())}
+				changed = true
+			}
+		}
+	}
+	ast.Inspect(node, func(n ast.Node) bool {
+		switch f := n.(type) {
+		case *ast.FuncLit:
+			name(f.Type.Params)
+		case *ast.FuncDecl:
+			if f.Body != nil {
+				name(f.Recv)
+				name(f.Type.Params)
+			}
+		}
+		return true
+	})
+	return changed
+}

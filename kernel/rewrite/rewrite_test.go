@@ -182,3 +182,25 @@ func TestBindClosureArgsBodyVariables(t *testing.T) {
 		t.Errorf("want only the literal using i bound:\n%s", got)
 	}
 }
+
+func TestNameParams(t *testing.T) {
+	fset := token.NewFileSet()
+	src := "package p\nfunc run(f func(int)) { f(1) }\nfunc (T) m(int, string) {}\nvar g = func(int) { x := 1 }\nvar h = func(a, b int) {}\ntype F func(int)\nfunc external(int)\n"
+	file, err := parser.ParseFile(fset, "x.go", src, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !NameParams(file) {
+		t.Error("NameParams reported no change")
+	}
+	var b strings.Builder
+	if err := format.Node(&b, fset, file); err != nil {
+		t.Fatal(err)
+	}
+	got := b.String()
+	for _, want := range []string{"func run(f func(int))", "func (_ T) m(_ int, _ string)", "func(_ int) {", "func(a, b int)", "type F func(int)", "func external(int)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("result lacks %q:\n%s", want, got)
+		}
+	}
+}

@@ -163,6 +163,9 @@ type Request struct {
 	Name            string // how positions in the cell are shown, e.g. "cell[3]"
 	UserExpressions map[string]string
 	Input           InputFunc // nil when the front end accepts no input
+	// Terminal is set when the front end is a terminal, such as jupyter
+	// console, which prints each display once and ignores updates.
+	Terminal bool
 }
 
 // Reply is the outcome of a cell.
@@ -193,7 +196,7 @@ func (s *Session) Execute(ctx context.Context, req Request, parent any) Reply {
 
 	replies := c.expect(id)
 	defer c.forget(id)
-	if err := c.send(ctl.Request{ID: id, Op: ctl.OpExecute, Code: req.Code, File: req.Name, UserExpressions: req.UserExpressions, AllowStdin: req.Input != nil}); err != nil {
+	if err := c.send(ctl.Request{ID: id, Op: ctl.OpExecute, Code: req.Code, File: req.Name, UserExpressions: req.UserExpressions, AllowStdin: req.Input != nil, Terminal: req.Terminal}); err != nil {
 		<-c.exited
 		return s.died(c, req.Code)
 	}

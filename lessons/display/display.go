@@ -138,6 +138,22 @@ func SetPublisher(p Publisher) {
 // their plain text on standard output.
 func InNotebook() bool { return publisher() != nil }
 
+// UpdatesInPlace reports whether the front end of the running cell replaces
+// an output in place when its Handle is updated. JupyterLab and the
+// classic notebook do; jupyter console prints each display once, as text,
+// and ignores updates. A Publisher tells by having a method
+// UpdatesInPlace() bool; one without it is taken to update in place.
+// Outside a notebook UpdatesInPlace reports false.
+func UpdatesInPlace() bool {
+	switch p := publisher().(type) {
+	case nil:
+		return false
+	case interface{ UpdatesInPlace() bool }:
+		return p.UpdatesInPlace()
+	}
+	return true
+}
+
 func publisher() Publisher {
 	pubMu.RLock()
 	defer pubMu.RUnlock()

@@ -1,13 +1,23 @@
 package progress
 
-import "github.com/golessons/golessons/lessons/display"
+import (
+	"io"
+	"os"
 
-// open displays the first state of a bar, b, and returns the handle to
-// update it, or nil when no notebook receives displays: outside one, a bar
-// prints its final state only, not every update.
-func open(b display.Bundle) *display.Handle {
-	if !display.InNotebook() {
-		return nil
+	"github.com/golessons/golessons/lessons/display"
+)
+
+// open shows the first state of a bar and returns how to show its updates:
+// a handle, in a front end that updates displays in place, or a writer
+// whose line a carriage return rewrites, in a terminal front end such as
+// jupyter console. Outside a notebook it shows nothing and returns
+// neither: there a bar prints its final state only, not every update.
+func open(b display.Bundle) (*display.Handle, io.Writer) {
+	switch {
+	case !display.InNotebook():
+		return nil, nil
+	case !display.UpdatesInPlace():
+		return nil, os.Stdout
 	}
-	return display.New(b)
+	return display.New(b), nil
 }

@@ -19,8 +19,9 @@
 //
 // JupyterLab and the classic notebook update the bar in place. Its last
 // update, the finished bar, is what the saved notebook keeps and what
-// nbconvert's exported HTML shows. jupyter console prints the text bar as
-// it is first shown, and does not print updates.
+// nbconvert's exported HTML shows. In jupyter console, which cannot update
+// a display, the text bar is one line of output that each update rewrites
+// (with a carriage return), ending in the final state.
 //
 // Updates are sent at most ten times a second, and once more when the
 // bar is done, so that a loop of a million steps does not flood the front
@@ -43,9 +44,11 @@ import (
 	"errors"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/golessons/golessons/lessons/display"
 )
@@ -120,6 +123,8 @@ type Bar struct {
 
 	mu       sync.Mutex
 	handle   *display.Handle // the displayed bar, once shown in a notebook
+	line     io.Writer       // where the bar's line is rewritten, once shown in a terminal front end
+	width    int             // the length of the line last written there, in runes
 	text     bool            // outside a notebook: only the final state, as text
 	finished bool
 	end      time.Duration // time from start to Done or Fail
@@ -281,7 +286,7 @@ func (b *Bar) flush() {
 	if b.finished || b.text {
 		return
 	}
-	if b.handle == nil {
+	if !b.shown() {
 		b.appearLocked()
 		return
 	}
@@ -289,7 +294,7 @@ func (b *Bar) flush() {
 	// schedules the next update.
 	b.last.Store(int64(time.Since(b.start)))
 	b.pending.Store(false)
-	b.handle.Update(b.state().bundle())
+	b.update()
 }
 
 // appear shows an automatic bar once its delay has passed.
@@ -302,7 +307,7 @@ func (b *Bar) appear() {
 // appearLocked shows an automatic bar that has something to show;
 // otherwise the next change shows it. b.mu is held.
 func (b *Bar) appearLocked() {
-	if b.finished || b.text || b.handle != nil {
+	if b.finished || b.text || b.shown() {
 		return
 	}
 	if b.done.Load() == 0 && b.total.Load() == 0 {
@@ -320,13 +325,40 @@ func (b *Bar) show() {
 	b.last.Store(int64(time.Since(b.start)))
 	b.pending.Store(false)
 	s := b.state()
-	h := open(s.bundle())
-	if h == nil {
+	b.handle, b.line = open(s.bundle())
+	switch {
+	case b.line != nil:
+		b.writeLine(s.text(), false)
+	case b.handle == nil:
 		b.text = true
 		b.pending.Store(true) // no updates outside a notebook
+	}
+}
+
+// shown reports whether the bar is shown in a notebook's front end.
+// b.mu is held.
+func (b *Bar) shown() bool { return b.handle != nil || b.line != nil }
+
+// update shows the bar's state where it is shown. b.mu is held.
+func (b *Bar) update() {
+	s := b.state()
+	if b.handle != nil {
+		b.handle.Update(s.bundle())
 		return
 	}
-	b.handle = h
+	b.writeLine(s.text(), s.finished)
+}
+
+// writeLine rewrites the bar's line in a terminal front end with text,
+// and ends the line when last is set. b.mu is held.
+func (b *Bar) writeLine(text string, last bool) {
+	n := utf8.RuneCountInString(text)
+	line := "\r" + text + strings.Repeat(" ", max(b.width-n, 0))
+	if last {
+		line += "\n"
+	}
+	b.width = n
+	io.WriteString(b.line, line)
 }
 
 // finish shows the final state of the bar, failed with err if not nil.
@@ -347,8 +379,8 @@ func (b *Bar) finish(err error) {
 		b.timer.Stop()
 	}
 	switch {
-	case b.handle != nil:
-		b.handle.Update(b.state().bundle())
+	case b.shown():
+		b.update()
 	case b.text && !b.auto:
 		printLine(b.state().text())
 	}

@@ -461,3 +461,55 @@ func TestBarIsMIMEBundler(t *testing.T) {
 		t.Errorf("String() = %q, want the bar at 1/4", s)
 	}
 }
+
+// terminal is a display.Publisher of a front end that cannot update
+// displays in place, such as jupyter console.
+type terminal struct{ recorder }
+
+func (*terminal) UpdatesInPlace() bool { return false }
+
+func TestTerminalRewritesOneLine(t *testing.T) {
+	term := &terminal{}
+	display.SetPublisher(term)
+	t.Cleanup(func() { display.SetPublisher(nil) })
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout := os.Stdout
+	os.Stdout = w
+	t.Cleanup(func() { os.Stdout = stdout })
+
+	b := progress.New(12, "copy")
+	b.Add(3)
+	time.Sleep(3 * interval)
+	b.Add(9)
+	b.Done()
+	os.Stdout = stdout
+	w.Close()
+	data, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(data)
+	if calls := term.Calls(); len(calls) != 0 {
+		t.Errorf("displays %+v, want none: the bar is a line of text", calls)
+	}
+	lines := strings.Split(out, "\r")
+	if len(lines) < 4 || lines[0] != "" {
+		t.Fatalf("output %q, want the first state, an update and the final state, each after a carriage return", out)
+	}
+	if !strings.HasPrefix(lines[1], "copy |                    | 0/12 [") || !strings.Contains(lines[2], "3/12") {
+		t.Errorf("output %q, want 0/12 then 3/12", out)
+	}
+	last := lines[len(lines)-1]
+	if !strings.HasPrefix(last, "copy |████████████████████| 12/12 [") || !strings.HasSuffix(last, "\n") || strings.Count(out, "\n") != 1 {
+		t.Errorf("output %q, want it to end with the final state and a newline", out)
+	}
+	// Each state covers the one before, longer or not.
+	for i := 2; i < len(lines); i++ {
+		if n, prev := len([]rune(strings.TrimSuffix(lines[i], "\n"))), len([]rune(lines[i-1])); n < prev {
+			t.Errorf("line %q is shorter than the line it rewrites, %q", lines[i], lines[i-1])
+		}
+	}
+}
