@@ -20,19 +20,10 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/traefik/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
-	"github.com/traefik/yaegi/stdlib/unrestricted"
-
 	"github.com/golessons/golessons/install"
 	"github.com/golessons/golessons/kernel"
 	"github.com/golessons/golessons/kernel/eval"
-	"github.com/golessons/golessons/lessons/symbols"
 )
-
-// childCommand is the internal subcommand that runs the evaluating
-// session process; the kernel starts it, people do not.
-const childCommand = "session-child"
 
 const usage = `golessons is a Jupyter kernel for Go, built to teach concurrency.
 
@@ -61,13 +52,14 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stderr, usage)
 		return errors.New("no command given")
 	}
+	if eval.IsCommand(args[0]) {
+		return eval.Main(args)
+	}
 	switch args[0] {
 	case "kernel":
 		return runKernel(args[1:], stderr)
 	case "install":
 		return runInstall(args[1:], stdout, stderr)
-	case childCommand:
-		return eval.RunChild([]interp.Exports{stdlib.Symbols, unrestricted.Symbols, symbols.Symbols})
 	case "version", "--version":
 		fmt.Fprintln(stdout, "golessons", kernel.Version)
 		return nil
@@ -93,7 +85,7 @@ func runKernel(args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("find this program: %w", err)
 	}
-	return kernel.Run(context.Background(), kernel.Config{ConnectionFile: *conn, ChildArgv: []string{exe, childCommand}})
+	return kernel.Run(context.Background(), kernel.Config{ConnectionFile: *conn, ChildArgv: []string{exe, eval.ChildCommand}})
 }
 
 func runInstall(args []string, stdout, stderr io.Writer) error {
