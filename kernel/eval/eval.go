@@ -74,6 +74,8 @@ type Interpreter struct {
 
 	gr        goroutines
 	compiling atomic.Bool
+
+	shared published // what worker processes need, for package procs
 }
 
 // resultPkg is the import path of the package holding the function that
@@ -324,7 +326,9 @@ func (e *Interpreter) Execute(ctx context.Context, name, code string) Outcome {
 			}
 			for _, it := range chunk {
 				if it.Tok != token.VAR && err == nil {
-					out.Values = append(out.Values, cell.DeclaredNames(code, it)...)
+					names := cell.DeclaredNames(code, it)
+					out.Values = append(out.Values, names...)
+					e.publishValues(seq, name, names)
 				}
 				if it.Tok == token.VAR && err == nil {
 					d := itemDecl(declVar, seq, name, at, code, it)

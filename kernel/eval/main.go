@@ -22,7 +22,7 @@ func Packages(extra ...interp.Exports) []interp.Exports {
 }
 
 // IsCommand reports whether Main runs the subcommand name.
-func IsCommand(name string) bool { return name == ChildCommand }
+func IsCommand(name string) bool { return name == ChildCommand || name == WorkerCommand }
 
 // Main runs the evaluator subcommand named by args[0] with the packages of
 // Packages(extra...). It is the whole main function of an evaluator
@@ -31,6 +31,9 @@ func IsCommand(name string) bool { return name == ChildCommand }
 func Main(args []string, extra ...interp.Exports) error {
 	if len(args) == 0 || !IsCommand(args[0]) {
 		return fmt.Errorf("evaluator: unknown command %q", args)
+	}
+	if args[0] == WorkerCommand {
+		return RunWorker(Packages(extra...))
 	}
 	return RunChild(Packages(extra...))
 }

@@ -63,6 +63,7 @@ func (e *Interpreter) record(decls ...ctl.Decl) {
 			e.kinds[name] = tok
 		}
 	}
+	e.publish(decls)
 }
 
 // definitions returns the package-level names a declaration's source

@@ -22,6 +22,7 @@ import (
 
 	"github.com/golessons/golessons/kernel/ctl"
 	"github.com/golessons/golessons/lessons/display"
+	"github.com/golessons/golessons/lessons/procs"
 )
 
 // RunChild is the main function of the kernel's child process. It expects
@@ -68,6 +69,7 @@ func RunChild(pkgs []interp.Exports) error {
 		return err
 	}
 	s.interp = e
+	procs.SetHost(processHost{e})
 	return s.serve(os.NewFile(ctl.RequestFD, "requests"))
 }
 
@@ -119,6 +121,9 @@ func (s *server) serve(r io.Reader) error {
 				s.execute(x, req)
 			}()
 		case ctl.OpInterrupt:
+			// Worker processes stop first: a cell waiting for them
+			// then sees its futures fail.
+			procs.Interrupt()
 			s.mu.Lock()
 			running := s.running
 			if running != nil {

@@ -468,6 +468,113 @@ class TestLessonRuntime(KernelCase):
         self.assertEqual(self.stdout(msgs), "true true\n")
 
 
+class TestProcesses(KernelCase):
+    """Worker processes of lessons/procs: real processes that run cell
+    functions, do not share memory, fail cleanly, and leave nothing behind."""
+
+    PRELUDE = ('import (\n\t"fmt"\n\t"os"\n\t"time"\n'
+               '\t"github.com/golessons/golessons/lessons/procs"\n)\n'
+               'func square(x int) int { return x * x }\n'
+               'counter := 0\n'
+               'func bump(n int) int { counter += n; return counter }\n'
+               'func pid(int) int { return os.Getpid() }\n'
+               'func boom(x int) int { if x == 3 { os.Exit(7) }; return x }\n'
+               'func nap(ms int) int { time.Sleep(time.Duration(ms) * time.Millisecond); return ms }\n')
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        reply = cls.kc.execute_interactive(cls.PRELUDE, timeout=TIMEOUT)
+        assert reply["content"]["status"] == "ok", reply["content"]
+
+    def tearDown(self):
+        # Every test leaves no worker process behind.
+        deadline = time.time() + 5
+        while self.workers() and time.time() < deadline:
+            time.sleep(0.05)
+        self.assertEqual(self.workers(), [])
+
+    def workers(self):
+        """The worker processes descended from the kernel."""
+        root = self.km.provisioner.process.pid
+        parents, found = {}, []
+        for d in os.listdir("/proc"):
+            if not d.isdigit():
+                continue
+            try:
+                with open("/proc/%s/stat" % d) as f:
+                    parents[int(d)] = int(f.read().rsplit(")", 1)[1].split()[1])
+                with open("/proc/%s/cmdline" % d, "rb") as f:
+                    if b"procs-worker" in f.read():
+                        found.append(int(d))
+            except OSError:
+                pass
+        def descends(p):
+            while p in parents and p > 1:
+                if p == root:
+                    return True
+                p = parents[p]
+            return False
+        return [p for p in found if descends(p)]
+
+    def test_pids_differ_and_results_in_order(self):
+        reply, msgs = self.run_cell(
+            'procs.With(2, func(p *procs.Pool) {\n\tr, err := p.Map("square", []int{1, 2, 3, 4, 5})\n\tfmt.Println(r, err)\n'
+            '\tps, _ := p.Map("pid", []int{1, 2, 3, 4})\n\tseen := map[any]bool{}\n\tfor _, x := range ps { seen[x] = true }\n'
+            '\tfmt.Println(len(seen) >= 1, !seen[os.Getpid()], len(p.PIDs()) <= 2)\n})')
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        self.assertEqual(self.stdout(msgs), "[1 4 9 16 25] <nil>\ntrue true true\n")
+
+    def test_memory_is_not_shared(self):
+        reply, msgs = self.run_cell(
+            'procs.With(1, func(p *procs.Pool) {\n\tr, _ := p.Map("bump", []int{1, 2, 3})\n\tfmt.Println(r, counter)\n})')
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        # The worker's counter grew; the session's did not.
+        self.assertEqual(self.stdout(msgs), "[1 3 6] 0\n")
+
+    def test_crashing_worker_fails_its_future_and_is_replaced(self):
+        reply, msgs = self.run_cell(
+            'procs.With(1, func(p *procs.Pool) {\n\tr, err := p.Map("boom", []int{1, 2, 3, 4})\n\tfmt.Println(r)\n\tfmt.Println(err)\n})')
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        out = self.stdout(msgs).splitlines()
+        self.assertEqual(out[0], "[1 2 <nil> 4]")
+        self.assertRegex(out[1], r"^process \d+ running boom ended: exit status 7$")
+
+    def test_bad_arguments_are_named(self):
+        reply, msgs = self.run_cell(
+            'p := procs.New(1)\nfmt.Println(p.Submit("square", make(chan int)).Err())\n'
+            'fmt.Println(p.Submit("nothing", 1).Err())\nfmt.Println(p.Submit("square", 1, 2).Err())\np.Shutdown()')
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        self.assertEqual(self.stdout(msgs),
+                         "argument 1 of square is a chan int, not int\n"
+                         "nothing is not a function declared in a cell\n"
+                         "square takes 1 arguments, not 2\n")
+
+    def test_interrupt_stops_workers(self):
+        msg_id = self.kc.execute('p := procs.New(2)\np.Map("nap", []int{60000, 60000, 60000})')
+        deadline = time.time() + 10
+        while len(self.workers()) < 2 and time.time() < deadline:
+            time.sleep(0.05)
+        self.assertEqual(len(self.workers()), 2)
+        self.km.interrupt_kernel()
+        reply = self.shell_reply(msg_id, timeout=10)
+        self.assertEqual(reply["content"]["status"], "error")
+        self.drain()
+        # The pool is still usable.
+        reply, msgs = self.run_cell('r, err := p.Map("square", []int{3})\nfmt.Println(r, err)\np.Shutdown()')
+        self.assertEqual(self.stdout(msgs), "[9] <nil>\n")
+
+    def test_queue_and_dedicated_processes(self):
+        reply, msgs = self.run_cell(
+            'func squares(in, out *procs.Queue) {\n\tfor {\n\t\tx := in.Get().(int)\n\t\tout.Put(x * x)\n\t\tin.TaskDone()\n\t}\n}\n'
+            'tasks, results := procs.NewQueue(), procs.NewQueue()\nfor x := 1; x <= 8; x++ {\n\ttasks.Put(x)\n}\n'
+            'var ws []*procs.Process\nfor range 3 {\n\tws = append(ws, procs.Start("squares", tasks, results))\n}\n'
+            'tasks.Join()\nsum := 0\nfor results.Len() > 0 {\n\tsum += results.Get().(int)\n}\n'
+            'for _, w := range ws {\n\tw.Terminate()\n\tw.Wait()\n}\nfmt.Println(sum, ws[0].PID() != os.Getpid())')
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        self.assertEqual(self.stdout(msgs), "204 true\n")
+
+
 class TestReset(KernelCase):
     def test_reset(self):
         self.run_cell("const kept = 1")

@@ -1,0 +1,313 @@
+package eval
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"os/exec"
+	"os/signal"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+
+	"github.com/traefik/yaegi/interp"
+
+	"github.com/golessons/golessons/kernel/ctl"
+	"github.com/golessons/golessons/lessons/procs"
+)
+
+// WorkerCommand is the subcommand of an evaluator program that runs a
+// worker process of package procs: it declares what the session declared
+// and runs the session's functions it is sent.
+const WorkerCommand = "procs-worker"
+
+// published is what worker processes need of a session, kept up to date
+// as cells declare things, and read from any goroutine.
+type published struct {
+	mu      sync.Mutex
+	decls   []ctl.Decl               // the declarations in force
+	values  map[string]ctl.Decl      // variables that statements declared, as var declarations of their types
+	funcs   map[string]reflect.Value // the session's functions by name
+	imports map[string]string        // local name → import path
+}
+
+// publish records the session's declarations and the functions they
+// declare for worker processes. It runs where cells are evaluated.
+func (e *Interpreter) publish(decls []ctl.Decl) {
+	funcs := map[string]reflect.Value{}
+	for _, d := range decls {
+		if d.Kind != "decl" {
+			continue
+		}
+		for name, tok := range definitions(d.Code) {
+			if tok != token.FUNC || strings.Contains(name, ".") || name == "main" {
+				continue
+			}
+			if v, err := e.in.Eval(name); err == nil && v.Kind() == reflect.Func {
+				funcs[name] = v
+			}
+		}
+	}
+	imports := map[string]string{}
+	for path, local := range e.imports {
+		if local == "" {
+			local = e.pkgNames[path]
+		}
+		imports[local] = path
+	}
+	p := &e.shared
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.decls = append([]ctl.Decl(nil), e.history...)
+	if p.funcs == nil || len(decls) == len(e.history) {
+		p.funcs = map[string]reflect.Value{}
+	}
+	for name, v := range funcs {
+		p.funcs[name] = v
+	}
+	p.imports = imports
+}
+
+// publishValues records, for worker processes, the variables a cell's
+// statement declared (x := ...) as declarations of variables of their
+// types, where those types can be written in Go.
+func (e *Interpreter) publishValues(seq int, file string, names []string) {
+	locals := map[string]string{}
+	for path, local := range e.imports {
+		if local == "" {
+			local = e.pkgNames[path]
+		}
+		locals[path] = local
+	}
+	p := &e.shared
+	for _, name := range names {
+		v, err := e.in.Eval(name)
+		var decl ctl.Decl
+		if err == nil && v.IsValid() {
+			if src, ok := typeSource(v.Type(), locals); ok {
+				decl = ctl.Decl{Kind: declVar, Seq: seq, File: file, Code: "package main; var " + name + " " + src, Names: []string{name}}
+			}
+		}
+		p.mu.Lock()
+		if p.values == nil {
+			p.values = map[string]ctl.Decl{}
+		}
+		if decl.Code == "" {
+			delete(p.values, name)
+		} else {
+			p.values[name] = decl
+		}
+		p.mu.Unlock()
+	}
+}
+
+// typeSource returns t written in Go, with the local names of the
+// packages imported (locals, by path), or false when it cannot be written:
+// types declared in cells, for one.
+func typeSource(t reflect.Type, locals map[string]string) (string, bool) {
+	if t.Name() != "" {
+		if t.PkgPath() == "" {
+			return t.Name(), t.Name() == t.Kind().String() || t.Name() == "error"
+		}
+		local, ok := locals[t.PkgPath()]
+		return local + "." + t.Name(), ok
+	}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Pointer, reflect.Array:
+		elem, ok := typeSource(t.Elem(), locals)
+		switch t.Kind() {
+		case reflect.Slice:
+			return "[]" + elem, ok
+		case reflect.Pointer:
+			return "*" + elem, ok
+		}
+		return fmt.Sprintf("[%d]%s", t.Len(), elem), ok
+	case reflect.Map:
+		key, ok1 := typeSource(t.Key(), locals)
+		elem, ok2 := typeSource(t.Elem(), locals)
+		return "map[" + key + "]" + elem, ok1 && ok2
+	}
+	return "", false
+}
+
+// Func returns the function of the session called name, or the function
+// pkg.Name of a package the session imported.
+func (e *Interpreter) Func(name string) (reflect.Value, error) {
+	p := &e.shared
+	p.mu.Lock()
+	v, ok := p.funcs[name]
+	path := ""
+	pkg, member, qualified := strings.Cut(name, ".")
+	if qualified {
+		path = p.imports[pkg]
+	}
+	p.mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	if !qualified {
+		return reflect.Value{}, fmt.Errorf("%s is not a function declared in a cell", name)
+	}
+	if path == "" {
+		return reflect.Value{}, fmt.Errorf("%s: package %s is not imported", name, pkg)
+	}
+	for _, exports := range e.cfg.Pkgs {
+		for key, syms := range exports {
+			if key[:max(strings.LastIndexByte(key, '/'), 0)] != path {
+				continue
+			}
+			if v, ok := syms[member]; ok && v.Kind() == reflect.Func {
+				return v, nil
+			}
+		}
+	}
+	return reflect.Value{}, fmt.Errorf("%s is not a function of package %s", name, path)
+}
+
+// Snapshot returns the declarations a worker process restores: imports,
+// types, functions, methods and constants, and of the variables only those
+// that the rest uses, so that a worker does not compute the session's
+// data again (a function finds a variable it uses with its initial value).
+func (e *Interpreter) Snapshot() ([]byte, error) {
+	p := &e.shared
+	p.mu.Lock()
+	decls := p.decls
+	declared := map[string]bool{}
+	for _, d := range decls {
+		for _, n := range d.Names {
+			declared[n] = true
+		}
+	}
+	// Variables of statements come first, after the imports: they depend
+	// on nothing but packages.
+	var values []ctl.Decl
+	for name, d := range p.values {
+		if !declared[name] {
+			values = append(values, d)
+		}
+	}
+	p.mu.Unlock()
+	sort.Slice(values, func(i, j int) bool { return values[i].Names[0] < values[j].Names[0] })
+	var imports, rest []ctl.Decl
+	for _, d := range decls {
+		if d.Kind == "import" {
+			imports = append(imports, d)
+		} else {
+			rest = append(rest, d)
+		}
+	}
+	all := append(append(imports, values...), rest...)
+	return json.Marshal(workerDecls(all))
+}
+
+// workerDecls returns the declarations of decls a worker needs.
+func workerDecls(decls []ctl.Decl) []ctl.Decl {
+	isVar := make([]bool, len(decls))
+	used := map[string]bool{}
+	mark := func(code string) {
+		f, err := parser.ParseFile(token.NewFileSet(), "", code, parser.SkipObjectResolution)
+		if err != nil {
+			return
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				used[id.Name] = true
+			}
+			return true
+		})
+	}
+	for i, d := range decls {
+		isVar[i] = d.Kind == "var" || (d.Kind == "decl" && declaresOnlyVars(d.Code))
+		if !isVar[i] && d.Kind != "import" {
+			mark(d.Code)
+		}
+	}
+	keep := make([]bool, len(decls))
+	for changed := true; changed; {
+		changed = false
+		for i, d := range decls {
+			if keep[i] || !isVar[i] {
+				continue
+			}
+			for _, n := range d.Names {
+				if used[n] {
+					keep[i], changed = true, true
+					mark(d.Code)
+					break
+				}
+			}
+		}
+	}
+	var out []ctl.Decl
+	for i, d := range decls {
+		if !isVar[i] || keep[i] {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// declaresOnlyVars reports whether a file of declarations declares only
+// variables.
+func declaresOnlyVars(code string) bool {
+	f, err := parser.ParseFile(token.NewFileSet(), "", code, parser.SkipObjectResolution)
+	if err != nil || len(f.Decls) == 0 {
+		return false
+	}
+	for _, d := range f.Decls {
+		if g, ok := d.(*ast.GenDecl); !ok || g.Tok != token.VAR {
+			return false
+		}
+	}
+	return true
+}
+
+// processHost starts the worker processes of package procs for a
+// session: the same evaluator program, run as WorkerCommand.
+type processHost struct{ e *Interpreter }
+
+func (h processHost) Command() (*exec.Cmd, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("find the evaluator program: %w", err)
+	}
+	return exec.Command(exe, WorkerCommand), nil
+}
+
+func (h processHost) Snapshot() ([]byte, error) { return h.e.Snapshot() }
+
+func (h processHost) Func(name string) (reflect.Value, error) { return h.e.Func(name) }
+
+// RunWorker is the main function of a worker process of package procs: it
+// serves the session on descriptors 3 and 4 with an interpreter of pkgs.
+func RunWorker(pkgs []interp.Exports) error {
+	// Interrupts reach the session, which stops its workers itself.
+	signal.Ignore(syscall.SIGINT)
+	e, err := New(Config{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: strings.NewReader(""), Pkgs: pkgs})
+	if err != nil {
+		return err
+	}
+	return procs.Serve(os.NewFile(3, "from-session"), os.NewFile(4, "to-session"), workerRunner{e})
+}
+
+// workerRunner runs a worker's calls with its interpreter.
+type workerRunner struct{ e *Interpreter }
+
+func (r workerRunner) Restore(snapshot []byte) error {
+	var decls []ctl.Decl
+	if err := json.Unmarshal(snapshot, &decls); err != nil {
+		return fmt.Errorf("read the session's declarations: %w", err)
+	}
+	if err := r.e.Restore(context.Background(), decls); err != nil {
+		return fmt.Errorf("%s", err.Value)
+	}
+	return nil
+}
+
+func (r workerRunner) Func(name string) (reflect.Value, error) { return r.e.Func(name) }
