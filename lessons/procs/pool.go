@@ -403,4 +403,3 @@ func AsCompleted(futures []*Future) <-chan *Future {
 	}()
 	return ch
 }
-

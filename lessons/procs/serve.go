@@ -175,7 +175,7 @@ func (w *remote) queue(id uint64, op string, value []byte, timeout time.Duration
 }
 
 var (
-	remoteMu sync.Mutex
+	remoteMu  sync.Mutex
 	theRemote *remote
 )
 
