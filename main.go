@@ -30,6 +30,8 @@ const usage = `golessons is a Jupyter kernel for Go, built to teach concurrency.
 Usage:
   golessons kernel -f CONNECTION_FILE    run the kernel (Jupyter does this)
   golessons install [flags]              make Jupyter find the kernel
+  golessons worker --nats URL --app NAME [-c N]
+                                         run tasks of a session's app (package tasks)
   golessons version                      print the version
 
 Install flags:

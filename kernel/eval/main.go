@@ -22,7 +22,9 @@ func Packages(extra ...interp.Exports) []interp.Exports {
 }
 
 // IsCommand reports whether Main runs the subcommand name.
-func IsCommand(name string) bool { return name == ChildCommand || name == WorkerCommand }
+func IsCommand(name string) bool {
+	return name == ChildCommand || name == WorkerCommand || name == TaskWorkerCommand
+}
 
 // Main runs the evaluator subcommand named by args[0] with the packages of
 // Packages(extra...). It is the whole main function of an evaluator
@@ -32,8 +34,11 @@ func Main(args []string, extra ...interp.Exports) error {
 	if len(args) == 0 || !IsCommand(args[0]) {
 		return fmt.Errorf("evaluator: unknown command %q", args)
 	}
-	if args[0] == WorkerCommand {
+	switch args[0] {
+	case WorkerCommand:
 		return RunWorker(Packages(extra...))
+	case TaskWorkerCommand:
+		return RunTaskWorker(args[1:], Packages(extra...))
 	}
 	return RunChild(Packages(extra...))
 }

@@ -3,6 +3,8 @@ package eval
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -20,6 +22,7 @@ import (
 
 	"github.com/golessons/golessons/kernel/ctl"
 	"github.com/golessons/golessons/lessons/procs"
+	"github.com/golessons/golessons/lessons/tasks"
 )
 
 // WorkerCommand is the subcommand of an evaluator program that runs a
@@ -311,3 +314,44 @@ func (r workerRunner) Restore(snapshot []byte) error {
 }
 
 func (r workerRunner) Func(name string) (reflect.Value, error) { return r.e.Func(name) }
+
+// TaskWorkerCommand is the subcommand of an evaluator program that runs a
+// worker of package tasks: `golessons worker --nats URL --app NAME`.
+const TaskWorkerCommand = "worker"
+
+// taskHost starts the workers of package tasks for a session.
+type taskHost struct{ e *Interpreter }
+
+func (h taskHost) Command(args ...string) (*exec.Cmd, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("find the evaluator program: %w", err)
+	}
+	return exec.Command(exe, append([]string{TaskWorkerCommand}, args...)...), nil
+}
+
+func (h taskHost) Snapshot() ([]byte, error) { return h.e.Snapshot() }
+
+func (h taskHost) Func(name string) (reflect.Value, error) { return h.e.Func(name) }
+
+// RunTaskWorker is the main function of a worker of package tasks, with
+// the command-line arguments that follow its subcommand.
+func RunTaskWorker(args []string, pkgs []interp.Exports) error {
+	fs := flag.NewFlagSet(TaskWorkerCommand, flag.ContinueOnError)
+	url := fs.String("nats", os.Getenv("GOLESSONS_NATS_URL"), "`URL` of the NATS server (JetStream enabled)")
+	app := fs.String("app", "", "`NAME` of the app whose tasks to run")
+	concurrency := fs.Int("c", 1, "how many tasks to run at a time")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *url == "" || *app == "" {
+		return errors.New("worker: --nats URL and --app NAME are required")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	e, err := New(Config{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: strings.NewReader(""), Pkgs: pkgs})
+	if err != nil {
+		return err
+	}
+	return tasks.Work(ctx, *url, *app, *concurrency, workerRunner{e}, os.Stderr)
+}

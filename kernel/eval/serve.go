@@ -23,6 +23,7 @@ import (
 	"github.com/golessons/golessons/kernel/ctl"
 	"github.com/golessons/golessons/lessons/display"
 	"github.com/golessons/golessons/lessons/procs"
+	"github.com/golessons/golessons/lessons/tasks"
 )
 
 // RunChild is the main function of the kernel's child process. It expects
@@ -70,6 +71,7 @@ func RunChild(pkgs []interp.Exports) error {
 	}
 	s.interp = e
 	procs.SetHost(processHost{e})
+	tasks.SetHost(taskHost{e})
 	return s.serve(os.NewFile(ctl.RequestFD, "requests"))
 }
 
@@ -124,6 +126,7 @@ func (s *server) serve(r io.Reader) error {
 			// Worker processes stop first: a cell waiting for them
 			// then sees its futures fail.
 			procs.Interrupt()
+			tasks.Interrupt()
 			s.mu.Lock()
 			running := s.running
 			if running != nil {

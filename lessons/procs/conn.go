@@ -1,18 +1,18 @@
 package procs
 
 import (
-	"bytes"
 	"encoding/gob"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
-	"reflect"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/golessons/golessons/lessons/internal/call"
 )
 
 // message is what the session and a worker process send each other, as a
@@ -43,106 +43,6 @@ const (
 	kindQueue      = "queue"       // worker → session: operation Op on Queue, as request ID
 	kindQueueReply = "queue-reply" // session → worker: the answer to request ID
 )
-
-// encode encodes v, as a value of type t when t is an interface type.
-func encode(v reflect.Value, t reflect.Type) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := gob.NewEncoder(&buf)
-	var err error
-	switch {
-	case t != nil && t.Kind() == reflect.Interface:
-		holder := reflect.New(t)
-		if v.IsValid() {
-			holder.Elem().Set(v)
-		}
-		err = enc.EncodeValue(holder)
-	case !v.IsValid():
-		return nil, nil
-	default:
-		err = enc.EncodeValue(v)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-// decode decodes data into a new value of type t.
-func decode(data []byte, t reflect.Type) (reflect.Value, error) {
-	v := reflect.New(t)
-	if len(data) == 0 {
-		return v.Elem(), nil
-	}
-	dec := gob.NewDecoder(bytes.NewReader(data))
-	if t.Kind() == reflect.Interface {
-		if err := dec.DecodeValue(v); err != nil {
-			return reflect.Value{}, err
-		}
-		return v.Elem(), nil
-	}
-	if err := dec.DecodeValue(v); err != nil {
-		return reflect.Value{}, err
-	}
-	return v.Elem(), nil
-}
-
-var (
-	anyType        = reflect.TypeFor[any]()
-	gobEncoderType = reflect.TypeFor[gob.GobEncoder]()
-)
-
-// encodeAny encodes a value of any type for a queue.
-func encodeAny(v any) ([]byte, error) {
-	data, err := encode(reflect.ValueOf(v), anyType)
-	if err != nil {
-		return nil, fmt.Errorf("a %T cannot be sent to another process: %w", v, err)
-	}
-	return data, nil
-}
-
-func decodeAny(data []byte) (any, error) {
-	v, err := decode(data, anyType)
-	if err != nil {
-		return nil, err
-	}
-	return v.Interface(), nil
-}
-
-// unsendable returns why a value of type t cannot travel to another
-// process, or "" when it may.
-func unsendable(t reflect.Type, seen map[reflect.Type]bool) string {
-	if seen[t] || t.Implements(gobEncoderType) || reflect.PointerTo(t).Implements(gobEncoderType) {
-		return ""
-	}
-	seen[t] = true
-	switch t.Kind() {
-	case reflect.Func, reflect.Chan, reflect.UnsafePointer:
-		return fmt.Sprintf("a %s cannot be sent to another process", t.Kind())
-	case reflect.Pointer, reflect.Slice, reflect.Array:
-		return unsendable(t.Elem(), seen)
-	case reflect.Map:
-		if why := unsendable(t.Key(), seen); why != "" {
-			return why
-		}
-		return unsendable(t.Elem(), seen)
-	case reflect.Struct:
-		exported := 0
-		for i := range t.NumField() {
-			f := t.Field(i)
-			if !f.IsExported() {
-				continue
-			}
-			exported++
-			if why := unsendable(f.Type, seen); why != "" {
-				return fmt.Sprintf("field %s: %s", f.Name, why)
-			}
-		}
-		if exported == 0 && t.NumField() > 0 {
-			return fmt.Sprintf("%s has no exported fields to send", t)
-		}
-	}
-	return ""
-}
 
 // conn is the session's end of the pipes to one worker process.
 type conn struct {
@@ -362,7 +262,7 @@ func (c *conn) serveQueue(m message) {
 	}
 	switch m.Op {
 	case "put":
-		v, err := decodeAny(m.Value)
+		v, err := call.DecodeAny(m.Value)
 		if err != nil {
 			reply.Err = err.Error()
 			break
@@ -378,7 +278,7 @@ func (c *conn) serveQueue(m message) {
 			v = q.Get()
 		}
 		if ok {
-			data, err := encodeAny(v)
+			data, err := call.EncodeAny(v)
 			if err != nil {
 				reply.Err = err.Error()
 				break

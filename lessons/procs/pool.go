@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/golessons/golessons/lessons/internal/call"
 	"github.com/golessons/golessons/lessons/progress"
 )
 
@@ -248,33 +249,9 @@ func (f *Future) prepare(args []any) error {
 	if err != nil {
 		return err
 	}
-	t := fn.Type()
-	f.ftype = t
-	if n := t.NumIn(); len(args) != n && !(t.IsVariadic() && len(args) >= n-1) {
-		return fmt.Errorf("%s takes %d arguments, not %d", f.fn, n, len(args))
-	}
-	for i, a := range args {
-		pt := paramType(t, i)
-		v := reflect.ValueOf(a)
-		switch {
-		case !v.IsValid():
-			v = reflect.Zero(pt)
-		case v.Type().AssignableTo(pt):
-		case v.Type().ConvertibleTo(pt) && v.Kind() != reflect.String && pt.Kind() != reflect.String:
-			v = v.Convert(pt)
-		default:
-			return fmt.Errorf("argument %d of %s is a %s, not %s", i+1, f.fn, v.Type(), pt)
-		}
-		if why := unsendable(v.Type(), map[reflect.Type]bool{}); why != "" {
-			return fmt.Errorf("argument %d of %s (%s): %s", i+1, f.fn, v.Type(), why)
-		}
-		data, err := encode(v, pt)
-		if err != nil {
-			return fmt.Errorf("argument %d of %s (%s) cannot be sent to another process: %v", i+1, f.fn, v.Type(), err)
-		}
-		f.args = append(f.args, data)
-	}
-	return nil
+	f.ftype = fn.Type()
+	f.args, err = call.Args(f.fn, f.ftype, args)
+	return err
 }
 
 // begin records the process that runs the call.
@@ -290,16 +267,8 @@ func (f *Future) settleMessage(m message) {
 		f.settle(nil, &RemoteError{Func: f.fn, PID: m.PID, Msg: m.Err, Panic: m.Panic})
 		return
 	}
-	var results []any
-	for i, data := range m.Results {
-		v, err := decode(data, f.ftype.Out(i))
-		if err != nil {
-			f.settle(nil, fmt.Errorf("result %d of %s: %w", i+1, f.fn, err))
-			return
-		}
-		results = append(results, v.Interface())
-	}
-	f.settle(results, nil)
+	results, err := call.Results(f.fn, f.ftype, m.Results)
+	f.settle(results, err)
 }
 
 // settle finishes the future, unless it is finished.

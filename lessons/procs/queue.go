@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/golessons/golessons/lessons/internal/call"
 )
 
 // Queue is a first-in, first-out queue of values that the session and its
@@ -62,7 +64,7 @@ func (q *Queue) remote() *remote {
 // Put adds v at the end of the queue.
 func (q *Queue) Put(v any) {
 	if r := q.remote(); r != nil {
-		data, err := encodeAny(v)
+		data, err := call.EncodeAny(v)
 		if err != nil {
 			panic(fmt.Errorf("queue put: %w", err))
 		}
@@ -100,7 +102,7 @@ func (q *Queue) get(d time.Duration) (any, bool) {
 		if !m.OK {
 			return nil, false
 		}
-		v, err := decodeAny(m.Value)
+		v, err := call.DecodeAny(m.Value)
 		if err != nil {
 			panic(fmt.Errorf("queue get: %w", err))
 		}

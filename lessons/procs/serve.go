@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"sync"
 	"time"
+
+	"github.com/golessons/golessons/lessons/internal/call"
 )
 
 // Runner is what a worker process runs functions with: the kernel's
@@ -72,70 +74,15 @@ func Serve(in io.Reader, out io.Writer, r Runner) error {
 }
 
 // invoke runs the call m asks for and returns its result message.
-func invoke(r Runner, m message) (res message) {
-	res = message{Kind: kindResult, ID: m.ID, PID: os.Getpid()}
+func invoke(r Runner, m message) message {
+	res := message{Kind: kindResult, ID: m.ID, PID: os.Getpid()}
 	fn, err := r.Func(m.Func)
 	if err != nil {
 		res.Err = err.Error()
 		return res
 	}
-	t := fn.Type()
-	args := make([]reflect.Value, len(m.Args))
-	for i, data := range m.Args {
-		v, err := decode(data, paramType(t, i))
-		if err != nil {
-			res.Err = fmt.Sprintf("argument %d of %s: %v", i+1, m.Func, err)
-			return res
-		}
-		args[i] = v
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			res.Results, res.Err, res.Panic = nil, fmt.Sprint(p), true
-		}
-	}()
-	outs, callErr := splitError(t, fn.Call(args))
-	if callErr != nil {
-		res.Err = callErr.Error()
-	}
-	for i, v := range outs {
-		data, err := encode(v, t.Out(i))
-		if err != nil {
-			res.Results, res.Err = nil, fmt.Sprintf("result %d of %s cannot be sent back: %v", i+1, m.Func, err)
-			return res
-		}
-		res.Results = append(res.Results, data)
-	}
+	res.Results, res.Err, res.Panic = call.Invoke(m.Func, fn, m.Args)
 	return res
-}
-
-// paramType returns the type of argument i of a function of type t.
-func paramType(t reflect.Type, i int) reflect.Type {
-	if t.IsVariadic() && i >= t.NumIn()-1 {
-		return t.In(t.NumIn() - 1).Elem()
-	}
-	return t.In(i)
-}
-
-var errorType = reflect.TypeFor[error]()
-
-// returnsError reports whether the last result of functions of type t is
-// an error.
-func returnsError(t reflect.Type) bool {
-	return t.NumOut() > 0 && t.Out(t.NumOut()-1) == errorType
-}
-
-// splitError separates a trailing error from a call's results.
-func splitError(t reflect.Type, outs []reflect.Value) ([]reflect.Value, error) {
-	if !returnsError(t) {
-		return outs, nil
-	}
-	last := outs[len(outs)-1]
-	outs = outs[:len(outs)-1]
-	if last.IsNil() {
-		return outs, nil
-	}
-	return outs, last.Interface().(error)
 }
 
 // remote is a worker's end of its pipes to the session.

@@ -16,6 +16,8 @@ import "reflect"
 //go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/pool
 //go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/progress
 //go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/procs
+//go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/tasks
+//go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/thumbs
 //go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/race
 //go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/sites
 //go:generate go tool yaegi extract -name symbols github.com/golessons/golessons/lessons/timeline
