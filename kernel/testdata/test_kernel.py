@@ -120,6 +120,7 @@ class TestCells(KernelCase):
     def test_magics(self):
         reply, msgs = self.run_cell("%help")
         self.assertIn("%timeit", self.stdout(msgs))
+        self.assertIn("%go get MODULE[@VERSION]", self.stdout(msgs))
         self.run_cell("func square(n int) int { return n * n }")
         reply, msgs = self.run_cell("%time square(3)")
         self.assertEqual(self.result(msgs), "9")
@@ -573,6 +574,154 @@ class TestProcesses(KernelCase):
             'for _, w := range ws {\n\tw.Terminate()\n\tw.Wait()\n}\nfmt.Println(sum, ws[0].PID() != os.Getpid())')
         self.assertEqual(reply["content"]["status"], "ok", reply["content"])
         self.assertEqual(self.stdout(msgs), "204 true\n")
+
+
+class TestModules(KernelCase):
+    """Modules beyond the standard library in cells: those compiled into
+    every evaluator, and those %go get fetches with the Go toolchain and
+    compiles into the session. The kernel's evaluator cache is the test
+    run's own (GOLESSONS_CACHE), so the first %go get builds."""
+
+    BUILD_TIMEOUT = 600
+
+    def test_preloaded_modules(self):
+        code = ('import (\n\t"context"\n\t"fmt"\n\t"time"\n'
+                '\t"golang.org/x/sync/errgroup"\n\t"golang.org/x/sync/semaphore"\n\t"golang.org/x/time/rate"\n)\n'
+                'g, ctx := errgroup.WithContext(context.Background())\n'
+                'sem := semaphore.NewWeighted(2)\n'
+                'lim := rate.NewLimiter(rate.Every(5*time.Millisecond), 1)\n'
+                'squares := make([]int, 6)\n'
+                'for i := range 6 {\n\tg.Go(func() error {\n\t\tif err := sem.Acquire(ctx, 1); err != nil {\n\t\t\treturn err\n\t\t}\n'
+                '\t\tdefer sem.Release(1)\n\t\tif err := lim.Wait(ctx); err != nil {\n\t\t\treturn err\n\t\t}\n'
+                '\t\tsquares[i] = i * i\n\t\treturn nil\n\t})\n}\n'
+                'fmt.Println(g.Wait(), squares)')
+        reply, msgs = self.run_cell(code)
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        self.assertEqual(self.stdout(msgs), "<nil> [0 1 4 9 16 25]\n")
+        # The first error cancels the group's context.
+        reply, msgs = self.run_cell('g2, ctx2 := errgroup.WithContext(context.Background())\n'
+                                    'g2.Go(func() error { return fmt.Errorf("boom") })\n'
+                                    'g2.Go(func() error { <-ctx2.Done(); return nil })\n'
+                                    'fmt.Println(g2.Wait(), sem.TryAcquire(3))')
+        self.assertEqual(self.stdout(msgs), "boom false\n")
+
+    def test_go_get(self):
+        reply, _ = self.run_cell('import "strings"\nfunc shout(s string) string { return strings.ToUpper(s) + "!" }')
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        reply, msgs = self.run_cell("%go get github.com/google/uuid", timeout=self.BUILD_TIMEOUT)
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        out = self.stdout(msgs)
+        self.assertIn("The session's evaluator now has github.com/google/uuid v1.6.0.", out)
+        self.assertIn("The same versions on another machine: %go get github.com/google/uuid@v1.6.0", out)
+        self.assertIn("The declarations of earlier cells were restored.", out)
+        reply, msgs = self.run_cell('import "github.com/google/uuid"\nshout(uuid.Nil.String()[:4]) + shout(uuid.NewString()[14:15])')
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        self.assertEqual(self.result(msgs), '"0000!4!"')
+
+        # A second kernel finds the evaluator in the cache.
+        km, kc = start_new_kernel(kernel_name=KERNEL)
+        try:
+            texts = []
+            hook = lambda m: texts.append(m["content"]["text"]) if m["msg_type"] == "stream" else None
+            reply = kc.execute_interactive("%go get github.com/google/uuid@v1.6.0", timeout=self.BUILD_TIMEOUT, output_hook=hook)
+            self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+            self.assertIn("Found an evaluator with github.com/google/uuid v1.6.0 in the cache.", "".join(texts))
+            reply = kc.execute_interactive('import "github.com/google/uuid"\nuuid.MustParse("6ba7b810-9dad-11d1-80b4-00c04fd430c8").Version()',
+                                           timeout=TIMEOUT, output_hook=lambda m: None)
+            self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+
+    def test_go_get_errors(self):
+        reply, _ = self.run_cell('import "github.com/golessons/not-compiled-in"')
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertIn('cannot import "github.com/golessons/not-compiled-in": it is not compiled into this kernel; '
+                      'run %go get github.com/golessons/not-compiled-in', reply["content"]["evalue"])
+        reply, _ = self.run_cell("%go get github.com/golessons/no-such-module-anywhere", timeout=self.BUILD_TIMEOUT)
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertEqual(reply["content"]["ename"], "go get")
+        self.assertIn("github.com/golessons/no-such-module-anywhere", reply["content"]["evalue"])
+        reply, _ = self.run_cell("%go get golang.org/x/sync", timeout=self.BUILD_TIMEOUT)
+        self.assertIn("module golang.org/x/sync has no Go package at its root: name one of its packages, e.g. %go get golang.org/x/sync/errgroup",
+                      reply["content"]["evalue"])
+        reply, msgs = self.run_cell("6 * 7")
+        self.assertEqual(self.result(msgs), "42")
+
+    def test_go_get_module_not_in_module_cache(self):
+        # Not in the module cache of a new machine: fetched through the
+        # module proxy.
+        reply, msgs = self.run_cell("%go get github.com/dustin/go-humanize@v1.1.0", timeout=self.BUILD_TIMEOUT)
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        self.assertIn("github.com/dustin/go-humanize v1.1.0", self.stdout(msgs))
+        reply, msgs = self.run_cell('import "github.com/dustin/go-humanize"\nhumanize.Bytes(82854982)')
+        self.assertEqual(self.result(msgs), '"83 MB"')
+
+
+class TestDistributed(TestProcesses):
+    """Workers over an embedded NATS broker (lessons/tasks), as the seeds'
+    Celery workers: separate processes, results back by name, redelivery
+    when a worker dies mid-task, nothing left running."""
+
+    PRELUDE = ('import (\n\t"fmt"\n\t"os"\n\t"time"\n'
+               '\t"github.com/golessons/golessons/lessons/tasks"\n)\n'
+               'func fun(x int) []int { return []int{x, x * x, os.Getpid()} }\n'
+               'func nap(ms int) int { time.Sleep(time.Duration(ms) * time.Millisecond); return os.Getpid() }\n')
+
+    def workers(self):
+        root = self.km.provisioner.process.pid
+        out = []
+        for d in os.listdir("/proc"):
+            if not d.isdigit():
+                continue
+            try:
+                with open("/proc/%s/cmdline" % d, "rb") as f:
+                    argv = f.read().split(b"\0")
+                with open("/proc/%s/stat" % d) as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+            if len(argv) > 1 and argv[1] == b"worker":
+                out.append(int(d))
+        return out
+
+    def test_two_workers_and_redelivery(self):
+        reply, msgs = self.run_cell(
+            'app, err := tasks.New("demo")\nif err != nil {\n\tpanic(err)\n}\n'
+            'w1, _ := app.StartWorker(2)\nw2, _ := app.StartWorker(2)\n'
+            'var rs []*tasks.Result\nfor x := 1; x <= 6; x++ {\n\trs = append(rs, app.Task("fun").Delay(x))\n}\n'
+            'pids := map[int]bool{w1.PID(): true, w2.PID(): true}\n'
+            'for _, r := range rs {\n\tv, err := r.GetTimeout(30 * time.Second)\n\tif err != nil {\n\t\tpanic(err)\n\t}\n'
+            '\tt := v.([]int)\n\tfmt.Println(t[0], t[1], pids[t[2]], t[2] != os.Getpid())\n}\n'
+            # A worker killed in the middle of a task: the task goes to another.
+            'slow := app.Task("nap").Delay(1500)\ntime.Sleep(300 * time.Millisecond)\nw1.Stop()\nw2.Stop()\n'
+            'w3, _ := app.StartWorker(1)\nv, err := slow.GetTimeout(30 * time.Second)\nfmt.Println(v == w3.PID(), err)\n'
+            'fmt.Println(app.Task("fun").Delay("x").Err())\napp.Close()')
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        lines = [l for l in self.stdout(msgs).splitlines() if not l.startswith("worker ")]
+        self.assertEqual(lines, ["1 1 true true", "2 4 true true", "3 9 true true", "4 16 true true",
+                                 "5 25 true true", "6 36 true true", "true <nil>",
+                                 "argument 1 of fun is a string, not int"])
+
+    def test_interrupt_stops_workers(self):
+        msg_id = self.kc.execute('app2, _ := tasks.New("demo2")\nw, _ := app2.StartWorker(1)\napp2.Task("nap").Delay(60000).Get()')
+        deadline = time.time() + 20
+        while not self.workers() and time.time() < deadline:
+            time.sleep(0.05)
+        self.assertEqual(len(self.workers()), 1)
+        time.sleep(0.3)
+        self.km.interrupt_kernel()
+        reply = self.shell_reply(msg_id, timeout=10)
+        self.assertEqual(reply["content"]["status"], "error")
+        self.drain()
+        self.run_cell("app2.Close()")
+
+    # The process-pool tests of the base class do not apply here.
+    test_pids_differ_and_results_in_order = None
+    test_memory_is_not_shared = None
+    test_crashing_worker_fails_its_future_and_is_replaced = None
+    test_bad_arguments_are_named = None
+    test_queue_and_dedicated_processes = None
 
 
 class TestReset(KernelCase):
