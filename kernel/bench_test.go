@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -276,4 +277,87 @@ func BenchmarkCrashRestore50(b *testing.B) {
 	if x, err := k.Execute("v9.String()"); err != nil || !strings.Contains(string(x.IOPub[len(x.IOPub)-1].Content), `18`) {
 		b.Fatalf("after the restores: %v", err)
 	}
+}
+
+// cellFigures runs code, which prints lines "name: value" with values of
+// time.Duration or float, and returns the values by name.
+func cellFigures(b *testing.B, k *client.Kernel, code string) map[string]float64 {
+	b.Helper()
+	x, err := k.Execute(code)
+	if err != nil {
+		b.Fatal(err)
+	}
+	figures := map[string]float64{}
+	for _, m := range x.IOPub {
+		if m.Header.MsgType != "stream" {
+			continue
+		}
+		var c struct{ Text string }
+		json.Unmarshal(m.Content, &c)
+		for _, line := range strings.Split(c.Text, "\n") {
+			name, value, ok := strings.Cut(line, ": ")
+			if !ok {
+				continue
+			}
+			if d, err := time.ParseDuration(value); err == nil {
+				figures[name] = float64(d.Microseconds()) / 1000
+			} else if f, err := strconv.ParseFloat(value, 64); err == nil {
+				figures[name] = f
+			}
+		}
+	}
+	if len(figures) == 0 {
+		b.Fatalf("no figures in %s", x.Reply.Content)
+	}
+	return figures
+}
+
+// BenchmarkProcessPool measures the seeds' CPU-bound workload (pbkdf2,
+// 8 calls) serially in the session and in a pool of worker processes of
+// lessons/procs, one per core, workers' start-up included.
+func BenchmarkProcessPool(b *testing.B) {
+	bin, dir := buildKernel(b)
+	k := startKernel(b, bin, dir)
+	defer k.Close()
+	if err := k.WaitIOPub(10 * time.Second); err != nil {
+		b.Fatal(err)
+	}
+	code := "import (\n\t\"fmt\"\n\t\"time\"\n\t\"github.com/golessons/golessons/lessons/procs\"\n\t\"github.com/golessons/golessons/lessons/sites\"\n)\n" +
+		"func work(i int) int { return len(sites.PBKDF2(\"password\", fmt.Sprint(i), 200000)) }\n" +
+		"start := time.Now()\nfor i := range 8 {\n\twork(i)\n}\nfmt.Println(\"serial:\", time.Since(start))\n" +
+		"start = time.Now()\nprocs.With(0, func(p *procs.Pool) {\n\tif _, err := p.Map(\"work\", []int{0, 1, 2, 3, 4, 5, 6, 7}); err != nil {\n\t\tpanic(err)\n\t}\n})\nfmt.Println(\"pool:\", time.Since(start))"
+	var serial, pool float64
+	for range b.N {
+		f := cellFigures(b, k, code)
+		serial += f["serial"]
+		pool += f["pool"]
+	}
+	b.ReportMetric(serial/float64(b.N), "ms/serial")
+	b.ReportMetric(pool/float64(b.N), "ms/pool")
+	b.ReportMetric(0, "ns/op")
+}
+
+// BenchmarkNATSTasks measures tasks per second through the embedded NATS
+// broker of lessons/tasks: 1000 small tasks sent, then all results
+// awaited, with two worker processes of 8 slots each.
+func BenchmarkNATSTasks(b *testing.B) {
+	bin, dir := buildKernel(b)
+	k := startKernel(b, bin, dir)
+	defer k.Close()
+	if err := k.WaitIOPub(10 * time.Second); err != nil {
+		b.Fatal(err)
+	}
+	setup := "import (\n\t\"fmt\"\n\t\"time\"\n\t\"github.com/golessons/golessons/lessons/tasks\"\n)\n" +
+		"func square(x int) int { return x * x }\napp, err := tasks.New(\"bench\")\nif err != nil {\n\tpanic(err)\n}\n" +
+		"app.StartWorker(8)\napp.StartWorker(8)\nfmt.Println(\"ready: 1\")"
+	cellFigures(b, k, setup)
+	code := "start := time.Now()\nvar rs []*tasks.Result\nfor i := range 1000 {\n\trs = append(rs, app.Task(\"square\").Delay(i))\n}\n" +
+		"for _, r := range rs {\n\tif _, err := r.GetTimeout(time.Minute); err != nil {\n\t\tpanic(err)\n\t}\n}\nfmt.Println(\"tasks/s:\", 1000/time.Since(start).Seconds())"
+	var rate float64
+	for range b.N {
+		rate += cellFigures(b, k, code)["tasks/s"]
+	}
+	b.ReportMetric(rate/float64(b.N), "tasks/s")
+	b.ReportMetric(0, "ns/op")
+	k.Execute("app.Close()")
 }
