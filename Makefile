@@ -1,10 +1,17 @@
 # The two commands of the README:
 #   make lessons   install what is missing, build and install the kernel, open the lessons
 #   make test      install what the tests need and run them all
+#
+# make lessons YES=1 installs system packages without asking;
+# make lessons OPEN=--check starts the notebook server, checks that it
+# serves the lesson index and lists the kernel, and stops it, instead of
+# opening the lessons (install/open.sh).
 
 GO ?= go
+YES ?=
+OPEN ?=
 
-.PHONY: test check deps lessons install
+.PHONY: test check deps lessons install uninstall
 
 test: deps check
 	GOLESSONS_REQUIRE_JUPYTER=1 $(GO) test -count=1 ./...
@@ -18,12 +25,19 @@ check:
 
 # Jupyter and its test clients, from the system's packages.
 deps:
-	./install/deps.sh
+	./install/deps.sh $(if $(YES),--yes) test
 
 # Build the kernel and install it for this user.
 install:
-	$(GO) install .
-	"$$($(GO) env GOPATH)/bin/golessons" install --user
+	GO=$(GO) ./install/kernel.sh --user
 
-lessons: deps install
-	./install/open.sh
+# Remove what install added: the kernelspec and the program.
+uninstall:
+	GO=$(GO) ./install/kernel.sh --uninstall
+
+# Go first, so that an old Go stops it before anything is installed.
+lessons:
+	GO=$(GO) ./install/goversion.sh
+	./install/deps.sh $(if $(YES),--yes) lessons
+	GO=$(GO) ./install/kernel.sh --user
+	./install/open.sh $(OPEN)

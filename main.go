@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/golessons/golessons/install"
 	"github.com/golessons/golessons/kernel"
@@ -91,49 +90,5 @@ func runKernel(args []string, stderr io.Writer) error {
 }
 
 func runInstall(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("install", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var w install.Where
-	fs.BoolVar(&w.User, "user", false, "install for this user (the default)")
-	fs.BoolVar(&w.SysPrefix, "sys-prefix", false, "install into the active Python environment")
-	fs.StringVar(&w.Prefix, "prefix", "", "install into `DIR`/share/jupyter/kernels")
-	name := fs.String("name", install.DefaultName, "kernelspec name")
-	uninstall := fs.Bool("uninstall", false, "remove the kernelspec")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	n := 0
-	for _, set := range []bool{w.User, w.SysPrefix, w.Prefix != ""} {
-		if set {
-			n++
-		}
-	}
-	if n > 1 {
-		return errors.New("install: choose one of --user, --sys-prefix and --prefix")
-	}
-	kernels, err := install.KernelsDir(w)
-	if err != nil {
-		return err
-	}
-	if *uninstall {
-		dir, err := install.Uninstall(kernels, *name)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "Removed kernelspec %s from %s\n", *name, dir)
-		return nil
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		return fmt.Errorf("find this program: %w", err)
-	}
-	if exe, err = filepath.EvalSymlinks(exe); err != nil {
-		return fmt.Errorf("find this program: %w", err)
-	}
-	dir, err := install.Install(kernels, *name, exe)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "Installed kernelspec %s in %s\n", *name, dir)
-	return nil
+	return install.Main(args, stdout, stderr)
 }

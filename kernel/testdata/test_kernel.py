@@ -724,6 +724,41 @@ class TestDistributed(TestProcesses):
     test_queue_and_dedicated_processes = None
 
 
+class TestShutdownEndsWorkers(unittest.TestCase):
+    def test_no_process_left_after_shutdown(self):
+        km, kc = start_new_kernel(kernel_name=KERNEL)
+        try:
+            reply = kc.execute_interactive(
+                'import "github.com/golessons/golessons/lessons/procs"\n'
+                'import "github.com/golessons/golessons/lessons/tasks"\n'
+                'import "time"\n'
+                'func nap(ms int) int { time.Sleep(time.Duration(ms) * time.Millisecond); return ms }\n'
+                'p := procs.New(2)\nbusy := p.Submit("nap", 60000)\nidle := procs.New(1)\nidle.Submit("nap", 1).Wait()\n'
+                'app, _ := tasks.New("bye")\napp.StartWorker(1)\napp.Task("nap").Delay(60000)\n'
+                'time.Sleep(500 * time.Millisecond)', timeout=TIMEOUT)
+            self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+            pids = [int(d) for d in os.listdir("/proc") if d.isdigit() and self.is_worker(d)]
+            self.assertGreaterEqual(len(pids), 3)
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=False)
+        deadline = time.time() + 10
+        while time.time() < deadline and any(os.path.exists("/proc/%d" % p) and self.is_worker(str(p)) for p in pids):
+            time.sleep(0.05)
+        self.assertEqual([p for p in pids if os.path.exists("/proc/%d" % p) and self.is_worker(str(p))], [])
+
+    @staticmethod
+    def is_worker(pid):
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as f:
+                argv = f.read().split(b"\0")
+            with open("/proc/%s/stat" % pid) as f:
+                state = f.read().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return False
+        return state != "Z" and len(argv) > 1 and argv[1] in (b"procs-worker", b"worker")
+
+
 class TestReset(KernelCase):
     def test_reset(self):
         self.run_cell("const kept = 1")
