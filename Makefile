@@ -11,10 +11,10 @@ GO ?= go
 YES ?=
 OPEN ?=
 
-.PHONY: test check deps lessons install uninstall
+.PHONY: test check deps lessons install uninstall html
 
 test: deps check
-	GOLESSONS_REQUIRE_JUPYTER=1 $(GO) test -count=1 ./...
+	GOLESSONS_REQUIRE_JUPYTER=1 $(GO) test -count=1 -timeout 40m ./...
 	CGO_ENABLED=1 $(GO) test -race -count=1 ./lessons/...
 
 # Static checks: formatting and vet.
@@ -41,3 +41,9 @@ lessons:
 	./install/deps.sh $(if $(YES),--yes) lessons
 	GO=$(GO) ./install/kernel.sh --user
 	./install/open.sh $(OPEN)
+
+# Every lesson as a static HTML page, with an index per language, in
+# public/ (HTML=DIR for another folder), ready to publish.
+HTML ?= public
+html:
+	./notebooks/html.sh $(HTML)
