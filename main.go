@@ -86,7 +86,7 @@ func runKernel(args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("find this program: %w", err)
 	}
-	return kernel.Run(context.Background(), kernel.Config{ConnectionFile: *conn, ChildArgv: []string{exe, eval.ChildCommand}})
+	return kernel.Run(context.Background(), kernel.Config{ConnectionFile: *conn, ChildArgv: []string{exe, eval.ChildCommand}, Modules: evaluators()})
 }
 
 func runInstall(args []string, stdout, stderr io.Writer) error {

@@ -46,6 +46,8 @@ func jupyter(t *testing.T) []string {
 		"JUPYTER_RUNTIME_DIR="+filepath.Join(dir, "runtime"),
 		"JUPYTER_DATA_DIR="+filepath.Join(dir, "data"),
 		"IPYTHONDIR="+filepath.Join(dir, "ipython"),
+		// Evaluators built by %go get: a cache of this run's own.
+		"GOLESSONS_CACHE="+filepath.Join(dir, "cache"),
 	)
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/golessons/golessons/kernel/ctl"
 	"github.com/golessons/golessons/kernel/help"
 	"github.com/golessons/golessons/kernel/history"
+	"github.com/golessons/golessons/kernel/modules"
 	"github.com/golessons/golessons/kernel/server"
 	"github.com/golessons/golessons/kernel/session"
 	"github.com/golessons/golessons/kernel/wire"
@@ -34,6 +35,9 @@ type Config struct {
 	ConnectionFile string
 	ChildArgv      []string // command line of the evaluating child process
 	Log            *log.Logger
+	// Modules builds the evaluators that %go get asks for; nil means
+	// %go get is not available.
+	Modules *modules.Builder
 }
 
 // Kernel is a running kernel.
@@ -86,7 +90,7 @@ func Run(ctx context.Context, cfg Config) error {
 		stop:    stop,
 		queue:   make(chan *server.Request, 1024),
 	}
-	k.sess, err = session.Start(session.Config{Argv: cfg.ChildArgv, Output: output{srv}, Log: cfg.Log})
+	k.sess, err = session.Start(session.Config{Argv: cfg.ChildArgv, Output: output{srv}, Log: cfg.Log, Modules: cfg.Modules})
 	if err != nil {
 		srv.Close()
 		return err

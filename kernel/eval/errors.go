@@ -107,6 +107,10 @@ func (e *Interpreter) importError(spec cell.ImportSpec, err error) *ctl.Error {
 	msg := e.pos.rewrite(err.Error())
 	if strings.Contains(msg, "unable to find source") || strings.Contains(msg, "cannot find package") {
 		msg = fmt.Sprintf("package %q is not available in cells", spec.Path)
+		if first, _, _ := strings.Cut(spec.Path, "/"); strings.Contains(first, ".") {
+			// A module's package: %go get compiles it in.
+			msg = fmt.Sprintf("cannot import %q: it is not compiled into this kernel; run %%go get %s", spec.Path, spec.Path)
+		}
 		if spec.Path == "iter" {
 			msg += ": range over a function is not supported in cells; ranges over the standard library's iterators (maps.Keys, slices.All, strings.Lines and the like) work"
 		}

@@ -21,9 +21,9 @@ import (
 	"github.com/golessons/golessons/lessons/race"
 )
 
-// runMagic evaluates a cell that starts with a magic. %reset is the
-// session's to handle: the evaluator cannot forget what the kernel keeps
-// to restore.
+// runMagic evaluates a cell that starts with a magic. %reset and %go get
+// are the session's to handle: the evaluator cannot forget what the
+// kernel keeps to restore, nor replace itself.
 func (e *Interpreter) runMagic(ctx context.Context, name, code string, m magic.Magic) Outcome {
 	fail := func(err error) Outcome {
 		return Outcome{Err: &ctl.Error{Name: "magic", Value: err.Error(), Traceback: []string{red + err.Error() + reset}}}
@@ -56,6 +56,8 @@ func (e *Interpreter) runMagic(ctx context.Context, name, code string, m magic.M
 		return Outcome{}
 	case "reset":
 		return fail(errors.New("%reset is handled by the kernel's session"))
+	case "go":
+		return fail(errors.New("%go get is handled by the kernel's session"))
 	}
 	return fail(magic.Unknown(m.Name))
 }

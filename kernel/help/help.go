@@ -55,6 +55,9 @@ func NewWithIndex(index *docs.Index) *Help {
 // A cell that starts with a magic is as complete as the code after it.
 func IsComplete(code string) cell.Completeness {
 	if m, ok := magic.Parse(code); ok {
+		if m.Name == "go" { // %go get takes module paths, not code
+			return cell.Completeness{Status: "complete"}
+		}
 		return cell.IsComplete(m.Code())
 	}
 	return cell.IsComplete(code)

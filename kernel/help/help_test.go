@@ -114,9 +114,10 @@ func TestPage(t *testing.T) {
 
 func TestMagicCellsAreComplete(t *testing.T) {
 	for code, want := range map[string]string{
-		"%who":                      "complete",
-		"%time fib(20)":             "complete",
-		"%time\nfor i := range 3 {": "incomplete",
+		"%who":                                  "complete",
+		"%time fib(20)":                         "complete",
+		"%time\nfor i := range 3 {":             "incomplete",
+		"%go get github.com/google/uuid@v1.6.0": "complete",
 	} {
 		if got := IsComplete(code).Status; got != want {
 			t.Errorf("IsComplete(%q) = %s, want %s", code, got, want)

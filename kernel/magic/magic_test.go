@@ -16,6 +16,7 @@ func TestParse(t *testing.T) {
 		{code: "\n  %timeit -n 10 f()\n", ok: true, name: "timeit", args: "-n 10 f()", run: "-n 10 f()"},
 		{code: "%time\nx := 1\nx", ok: true, name: "time", run: "x := 1\nx"},
 		{code: "%who", ok: true, name: "who"},
+		{code: "%go get github.com/google/uuid@v1.6.0", ok: true, name: "go", args: "get github.com/google/uuid@v1.6.0", run: "get github.com/google/uuid@v1.6.0"},
 		{code: "%%time\nwork()", ok: true, name: "time", run: "work()"},
 		{code: "x := 1 % 2", ok: false},
 		{code: "fmt.Printf(\"%d\", 1)", ok: false},
@@ -40,6 +41,9 @@ func TestList(t *testing.T) {
 		if !strings.Contains(l, "%"+name) {
 			t.Errorf("List lacks %%%s", name)
 		}
+	}
+	if !strings.Contains(l, "%go get MODULE[@VERSION]") {
+		t.Errorf("List lacks %%go get:\n%s", l)
 	}
 	if err := Unknown("nope"); err.Error() != "unknown magic %nope: %help lists the magics" {
 		t.Errorf("Unknown: %v", err)

@@ -1,7 +1,8 @@
 // Package session supervises the child process that evaluates cells: it
 // starts it, sends it cells, relays its output and events in order,
 // interrupts it, and replaces it when it dies, restoring the session's
-// declarations.
+// declarations; for %go get, it replaces it the same way by an evaluator
+// with more packages compiled in (see package modules).
 //
 // The kernel process never runs user code; whatever a cell does, the worst
 // outcome is a dead child, which this package reports and replaces.
@@ -20,6 +21,7 @@ import (
 	"github.com/golessons/golessons/kernel/cell"
 	"github.com/golessons/golessons/kernel/ctl"
 	"github.com/golessons/golessons/kernel/magic"
+	"github.com/golessons/golessons/kernel/modules"
 )
 
 // Output receives what the child produces. parent is the value given to
@@ -44,6 +46,10 @@ type Config struct {
 	FlushInterval time.Duration // longest a stream byte waits before it is sent; default 50ms
 	Grace         time.Duration // how long an interrupted cell may take to stop before the child is replaced; default 1s
 	Log           *log.Logger   // the kernel's own log; nil discards
+	// Modules builds the evaluators that %go get asks for: programs run
+	// with Argv's arguments in place of Argv[0]. Nil means %go get is not
+	// available.
+	Modules *modules.Builder
 }
 
 // Session is one user session: a child process and the declarations to
@@ -61,6 +67,9 @@ type Session struct {
 	closed  bool
 	inputFn InputFunc
 	inputID uint64
+	// gets are what %go get cells asked for, pinned to the versions the
+	// child's evaluator has.
+	gets []modules.Request
 }
 
 // Start starts a session and its child process.
@@ -181,8 +190,13 @@ type Reply struct {
 // if it does not stop within the grace period, the child is replaced.
 func (s *Session) Execute(ctx context.Context, req Request, parent any) Reply {
 	s.streams.setParent(parent)
-	if m, ok := magic.Parse(req.Code); ok && m.Name == "reset" {
-		return s.reset(parent)
+	if m, ok := magic.Parse(req.Code); ok {
+		switch m.Name {
+		case "reset":
+			return s.reset(parent)
+		case "go":
+			return s.goGet(ctx, m, parent)
+		}
 	}
 	c, err := s.current(ctx)
 	if err != nil {
@@ -277,6 +291,22 @@ func (s *Session) restart(e *ctl.Error) {
 		e.Traceback = append(e.Traceback, "", "The session could not be restarted: "+err.Error())
 		return
 	}
+	had, notes, err := s.restoreInto(c)
+	switch {
+	case err != nil:
+		e.Traceback = append(e.Traceback, "", err.Error())
+	case !had:
+		e.Traceback = append(e.Traceback, "", "A new session was started.")
+	default:
+		e.Traceback = append(e.Traceback, "", strings.Join(append([]string{"A new session was started and the declarations of earlier cells were restored."}, notes...), "\n"))
+	}
+}
+
+// restoreInto re-runs the session's declarations in c, a new child. It
+// reports whether there were any, and notes on what the new child lacks:
+// values computed by statements, variables back to their initial values,
+// declarations that failed.
+func (s *Session) restoreInto(c *child) (had bool, notes []string, err error) {
 	s.mu.Lock()
 	decls := append([]ctl.Decl(nil), s.decls...)
 	lost, reset := lostValues(decls, s.values)
@@ -285,29 +315,27 @@ func (s *Session) restart(e *ctl.Error) {
 	id := s.nextID
 	s.mu.Unlock()
 	if len(decls) == 0 {
-		e.Traceback = append(e.Traceback, "", "A new session was started.")
-		return
+		return false, nil, nil
 	}
 	replies := c.expect(id)
 	defer c.forget(id)
 	if err := c.send(ctl.Request{ID: id, Op: ctl.OpRestore, Decls: decls}); err != nil {
-		return
+		return true, nil, fmt.Errorf("The declarations of earlier cells could not be restored: %w", err)
 	}
 	select {
 	case ev := <-replies:
-		msg := "A new session was started and the declarations of earlier cells were restored."
 		if len(lost) > 0 {
-			msg += "\nLost (computed by statements): " + strings.Join(lost, ", ") + "."
+			notes = append(notes, "Lost (computed by statements): "+strings.Join(lost, ", ")+".")
 		}
 		if len(reset) > 0 {
-			msg += "\nBack to their initial values: " + strings.Join(reset, ", ") + "."
+			notes = append(notes, "Back to their initial values: "+strings.Join(reset, ", ")+".")
 		}
 		if ev.Error != nil {
-			msg += "\nSome could not be restored:\n" + ev.Error.Value
+			notes = append(notes, "Some could not be restored:\n"+ev.Error.Value)
 		}
-		e.Traceback = append(e.Traceback, "", msg)
+		return true, notes, nil
 	case <-c.exited:
-		e.Traceback = append(e.Traceback, "", "The session crashed again while its declarations were restored.")
+		return true, nil, errors.New("The session crashed again while its declarations were restored.")
 	}
 }
 
