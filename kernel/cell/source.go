@@ -28,7 +28,15 @@ func DeclSource(at Pos, src string, items ...Item) string {
 // StmtSource returns a Go file whose main function holds the given
 // statements of src, each reported at its position in the cell.
 func StmtSource(at Pos, src string, items ...Item) string {
-	return "package main; func main() {" + at.directive(1, 1) + Blank(src, items...) + "\n}"
+	// Semicolons stay: `x := 1; y := 2` keeps its two statements apart,
+	// and a semicolon of a blanked item is an empty statement.
+	blank := []byte(Blank(src, items...))
+	for i, c := range []byte(src) {
+		if c == ';' {
+			blank[i] = ';'
+		}
+	}
+	return "package main; func main() {" + at.directive(1, 1) + string(blank) + "\n}"
 }
 
 // ExprSource returns a Go file whose main function calls wrap with the

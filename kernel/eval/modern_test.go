@@ -32,6 +32,8 @@ func TestModernSemantics(t *testing.T) {
 		{code: "m := map[string]int{\"a\": 1, \"b\": 2}\nclear(m)\nlen(m)", result: "0"},
 		{code: "s := []int{1, 2, 3}\nclear(s)\ns", result: "[0 0 0]"},
 		{code: "func max(a, b int) int { return 42 }\nmax(1, 2)", result: "42"},
+		// Statements separated by semicolons on one line.
+		{code: "a1 := 1; b1 := 2\nfmt.Print(a1, b1); fmt.Print(\";\")", out: "1 2;"},
 		// Unnamed parameters do not take the place of local variables.
 		{code: "func run(f func(int)) { f(1) }\nrun(func(int) { x := \"a\"; fmt.Print(x) })", out: "a"},
 		{code: "func h(int, string) { y := 2.5; fmt.Print(y) }\nh(1, \"s\")", out: "2.5"},

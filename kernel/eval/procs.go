@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -57,12 +58,17 @@ func (e *Interpreter) publish(decls []ctl.Decl) {
 			}
 		}
 	}
+	// The imports come from the declarations, which a worker restores
+	// too, rather than from what this interpreter's cells imported.
 	imports := map[string]string{}
-	for path, local := range e.imports {
-		if local == "" {
-			local = e.pkgNames[path]
+	for _, d := range e.history {
+		if d.Kind != declImport || len(d.Names) == 0 {
+			continue
 		}
-		imports[local] = path
+		fields := strings.Fields(d.Code)
+		if path, err := strconv.Unquote(fields[len(fields)-1]); err == nil {
+			imports[d.Names[0]] = path
+		}
 	}
 	p := &e.shared
 	p.mu.Lock()
