@@ -54,7 +54,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return errors.New("no command given")
 	}
 	if eval.IsCommand(args[0]) {
-		return eval.Main(args)
+		return eval.MainWithSource(args, evaluators().WriteSource)
 	}
 	switch args[0] {
 	case "kernel":

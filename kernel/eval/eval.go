@@ -40,6 +40,10 @@ type Config struct {
 	Stderr io.Writer        // where cells' standard error goes
 	Stdin  io.Reader        // what cells read as standard input
 	Pkgs   []interp.Exports // compiled packages cells can import
+	// Source returns the directory of this module's source, which
+	// programs built from cells that import lesson packages require
+	// (%race); nil when the evaluator has none.
+	Source func() (string, error)
 }
 
 // Interpreter evaluates the cells of one session, in order.

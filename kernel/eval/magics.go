@@ -8,6 +8,7 @@ import (
 	"go/token"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -267,7 +268,21 @@ func (e *Interpreter) raceRun(ctx context.Context, name, code string) error {
 	if err != nil {
 		return err
 	}
-	res, err := race.RunContext(ctx, src)
+	var m race.Module
+	if strings.Contains(src, strconv.Quote(moduleSelf+"/")[:len(moduleSelf)+2]) {
+		// The program imports lesson packages: it is built in a module
+		// that requires this one, from the kernel's own source.
+		if e.cfg.Source == nil {
+			return errors.New("%race: the program imports lesson packages, and this evaluator does not have the kernel's source to build them")
+		}
+		dir, err := e.cfg.Source()
+		if err != nil {
+			return fmt.Errorf("%%race: the program imports lesson packages, which need the kernel's source: %w", err)
+		}
+		sum, _ := os.ReadFile(filepath.Join(dir, "go.sum"))
+		m = race.Module{Replace: map[string]string{moduleSelf: dir}, GoSum: sum}
+	}
+	res, err := race.RunModule(ctx, src, m)
 	if err != nil {
 		return errors.New(e.pos.rewrite(err.Error()))
 	}
@@ -286,6 +301,10 @@ func (e *Interpreter) raceRun(ctx context.Context, name, code string) error {
 	}
 	return nil
 }
+
+// moduleSelf is the path of this module, whose lesson packages cells
+// import.
+const moduleSelf = "github.com/golessons/golessons"
 
 // racePos is a position in a program built from cells, as the race
 // detector's stacks show it.

@@ -1,9 +1,11 @@
 package eval
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -71,5 +73,45 @@ func TestRaceMagic(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
+	}
+}
+
+// TestRaceMagicWithLessonPackages checks that %race builds a session that
+// imports lesson packages, from the module's source.
+func TestRaceMagicWithLessonPackages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a program with the race detector")
+	}
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no Go toolchain")
+	}
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	e, err := New(Config{Stdout: &out, Stderr: &out, Stdin: strings.NewReader(""), Pkgs: Packages(),
+		Source: func() (string, error) { return root, nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Execute(context.Background(), "cell[1]", "import (\n\t\"fmt\"\n\t\"github.com/golessons/golessons/lessons/pool\"\n)\nvar p = pool.New(2)")
+	o := e.Execute(context.Background(), "cell[2]", "%race\nf := p.Submit(func() any { return 6 * 7 })\nfmt.Println(f.Result())")
+	if o.Err != nil {
+		if strings.Contains(o.Err.Value, "C compiler") || strings.Contains(o.Err.Value, "cgo") {
+			t.Skip(o.Err.Value)
+		}
+		t.Fatal(o.Err.Value)
+	}
+	for _, want := range []string{"42\n", "Go's race detector found no data race."} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	// Without the source, the error says what is missing.
+	e2, _ := newTest(t)
+	e2.Execute(context.Background(), "cell[1]", "import \"github.com/golessons/golessons/lessons/pool\"\nvar q = pool.New(1)")
+	if o := e2.Execute(context.Background(), "cell[2]", "%race\nq.Shutdown()"); o.Err == nil || !strings.Contains(o.Err.Value, "the kernel's source") {
+		t.Errorf("%%race without the source: %v", o.Err)
 	}
 }

@@ -31,6 +31,13 @@ func IsCommand(name string) bool {
 // program built with packages a session asked for, and what the
 // golessons command runs for these subcommands.
 func Main(args []string, extra ...interp.Exports) error {
+	return MainWithSource(args, nil, extra...)
+}
+
+// MainWithSource is Main for an evaluator program that can give its own
+// module's source: source returns the directory holding it, for programs
+// built from cells that import the lesson packages (%race).
+func MainWithSource(args []string, source func() (string, error), extra ...interp.Exports) error {
 	if len(args) == 0 || !IsCommand(args[0]) {
 		return fmt.Errorf("evaluator: unknown command %q", args)
 	}
@@ -40,5 +47,5 @@ func Main(args []string, extra ...interp.Exports) error {
 	case TaskWorkerCommand:
 		return RunTaskWorker(args[1:], Packages(extra...))
 	}
-	return RunChild(Packages(extra...))
+	return RunChild(Config{Pkgs: Packages(extra...), Source: source})
 }

@@ -17,7 +17,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/traefik/yaegi/interp"
 	"golang.org/x/sys/unix"
 
 	"github.com/golessons/golessons/kernel/ctl"
@@ -29,7 +28,7 @@ import (
 // RunChild is the main function of the kernel's child process. It expects
 // the descriptors described in package ctl, evaluates the requests it
 // reads, and returns when the kernel closes the request pipe.
-func RunChild(pkgs []interp.Exports) error {
+func RunChild(cfg Config) error {
 	for _, fd := range []int{ctl.RequestFD, ctl.EventFD, ctl.StderrFD} {
 		unix.CloseOnExec(fd)
 	}
@@ -65,7 +64,8 @@ func RunChild(pkgs []interp.Exports) error {
 	s.stdin = &stdin{s: s}
 	s.publisher = &publisher{w: events, stdout: os.Stdout, stderr: os.Stderr}
 	display.SetPublisher(s.publisher)
-	e, err := New(Config{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: s.stdin, Pkgs: pkgs})
+	cfg.Stdout, cfg.Stderr, cfg.Stdin = os.Stdout, os.Stderr, s.stdin
+	e, err := New(cfg)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,18 @@ import (
 	"time"
 )
 
+// WriteSource returns the directory of the kernel's module source, with
+// go.mod and go.sum at its root, writing it into the cache first if
+// needed: the module programs built from cells (%race) require.
+func (b *Builder) WriteSource() (string, error) {
+	cache, err := b.cacheDir()
+	if err != nil {
+		return "", err
+	}
+	dir, _, err := b.source(cache)
+	return dir, err
+}
+
 // source returns the directory of the kernel's module source, writing
 // Source there first if needed, and a key for its content.
 func (b *Builder) source(cache string) (dir, key string, err error) {

@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"go/parser"
 	"go/token"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 )
@@ -59,6 +61,23 @@ func Run(src string) (*Result, error) {
 // RunContext is Run stopped when ctx is done rather than after
 // DefaultTimeout.
 func RunContext(ctx context.Context, src string) (*Result, error) {
+	return RunModule(ctx, src, Module{})
+}
+
+// Module describes the module a program is built in, for programs that
+// import packages beyond the standard library.
+type Module struct {
+	// Replace maps the paths of modules the program imports packages of
+	// to the directories holding their source.
+	Replace map[string]string
+	// GoSum is the go.sum that covers those modules' own requirements.
+	GoSum []byte
+}
+
+// RunModule is RunContext for a program built in a module that requires
+// the modules of m; their own requirements come from the module cache, or
+// from the Go proxy when they are not there.
+func RunModule(ctx context.Context, src string, m Module) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -83,8 +102,16 @@ func RunContext(ctx context.Context, src string) (*Result, error) {
 	if tc.lang != "" {
 		mod += "\ngo " + tc.lang + "\n"
 	}
+	for _, path := range slices.Sorted(maps.Keys(m.Replace)) {
+		mod += fmt.Sprintf("\nrequire %s v0.0.0\nreplace %[1]s => %s\n", path, m.Replace[path])
+	}
 	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(mod), 0o644); err != nil {
 		return nil, fmt.Errorf("race: %w", err)
+	}
+	if len(m.GoSum) > 0 {
+		if err := os.WriteFile(filepath.Join(dir, "go.sum"), m.GoSum, 0o644); err != nil {
+			return nil, fmt.Errorf("race: %w", err)
+		}
 	}
 	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(src), 0o644); err != nil {
 		return nil, fmt.Errorf("race: %w", err)
@@ -99,6 +126,9 @@ func RunContext(ctx context.Context, src string) (*Result, error) {
 	build := exec.CommandContext(ctx, tc.goPath, "build", "-race", "-o", bin, ".")
 	build.Dir = dir
 	build.Env = tc.env
+	if len(m.Replace) > 0 {
+		build.Env = append(slices.Clip(tc.env), "GOFLAGS=-mod=mod")
+	}
 	build.WaitDelay = time.Second
 	if out, err := build.CombinedOutput(); err != nil {
 		if ctx.Err() != nil {
