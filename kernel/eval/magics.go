@@ -269,7 +269,7 @@ func (e *Interpreter) raceRun(ctx context.Context, name, code string) error {
 		return err
 	}
 	var m race.Module
-	if strings.Contains(src, strconv.Quote(moduleSelf+"/")[:len(moduleSelf)+2]) {
+	if strings.Contains(src, strconv.Quote(moduleSelf + "/")[:len(moduleSelf)+2]) {
 		// The program imports lesson packages: it is built in a module
 		// that requires this one, from the kernel's own source.
 		if e.cfg.Source == nil {

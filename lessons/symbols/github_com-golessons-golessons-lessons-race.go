@@ -19,6 +19,7 @@ func init() {
 		"Reset":          reflect.ValueOf(race.Reset),
 		"Run":            reflect.ValueOf(race.Run),
 		"RunContext":     reflect.ValueOf(race.RunContext),
+		"RunModule":      reflect.ValueOf(race.RunModule),
 		"Write":          reflect.ValueOf(race.Write),
 
 		// type definitions
@@ -28,6 +29,7 @@ func init() {
 		"Goroutine": reflect.ValueOf((*race.Goroutine)(nil)),
 		"Int":       reflect.ValueOf((*race.Int)(nil)),
 		"Kind":      reflect.ValueOf((*race.Kind)(nil)),
+		"Module":    reflect.ValueOf((*race.Module)(nil)),
 		"Mutex":     reflect.ValueOf((*race.Mutex)(nil)),
 		"RWMutex":   reflect.ValueOf((*race.RWMutex)(nil)),
 		"Report":    reflect.ValueOf((*race.Report)(nil)),
