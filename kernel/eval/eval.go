@@ -80,6 +80,9 @@ type Interpreter struct {
 	compiling atomic.Bool
 
 	shared published // what worker processes need, for package procs
+
+	// symbols are the compiled packages' symbols, by import path.
+	symbols map[string]map[string]reflect.Value
 }
 
 // resultPkg is the import path of the package holding the function that
@@ -102,6 +105,7 @@ func New(cfg Config) (*Interpreter, error) {
 		kinds:    map[string]token.Token{},
 		pkgNames: map[string]string{},
 		exported: map[string][]string{},
+		symbols:  map[string]map[string]reflect.Value{},
 	}
 	e.gr.report = reportToStderr(e.trace.dst)
 	log.SetOutput(quietLog{w: log.Writer(), compiling: &e.compiling})
@@ -114,6 +118,12 @@ func New(cfg Config) (*Interpreter, error) {
 			}
 			path := key[:i]
 			e.pkgNames[path] = key[i+1:]
+			if e.symbols[path] == nil {
+				e.symbols[path] = map[string]reflect.Value{}
+			}
+			for name, v := range syms {
+				e.symbols[path][name] = v
+			}
 			for name := range syms {
 				if token.IsExported(name) {
 					e.exported[path] = append(e.exported[path], name)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"go/ast"
+	"go/constant"
+	"go/token"
 	"reflect"
 	"runtime"
 	"slices"
@@ -40,10 +42,10 @@ func (e *Interpreter) modernize(node ast.Node, ambiguousAsInt bool) error {
 		}
 	}
 	rewrite.RangeInts(node, func(x ast.Expr) bool {
-		if rewrite.LiteralInt(x) || e.isIntName(x) {
+		if e.intExpr(x) {
 			return true
 		}
-		if !ambiguousAsInt {
+		if !ambiguousAsInt || e.notIntName(x) {
 			return false
 		}
 		switch x.(type) {
@@ -52,6 +54,7 @@ func (e *Interpreter) modernize(node ast.Node, ambiguousAsInt bool) error {
 		}
 		return false
 	})
+	rewrite.ConvertResults(node, e.compiledResult)
 	rewrite.BindClosureArgs(node)
 	rewrite.LoopVars(node)
 	rewrite.EmptySelects(node)
@@ -65,6 +68,39 @@ func (e *Interpreter) modernize(node ast.Node, ambiguousAsInt bool) error {
 		Shadowed: func(name string) bool { return e.globals[name] },
 	})
 	return nil
+}
+
+// compiledResult returns, for a call pkg.name of a function of a compiled
+// package the session imported, the type it returns as Go source, when it
+// returns one value of an unnamed slice, map or array type made of
+// predeclared types; "" otherwise. See rewrite.ConvertResults.
+func (e *Interpreter) compiledResult(pkg, name string) string {
+	for path, local := range e.imports {
+		if local == "" {
+			local = e.pkgNames[path]
+		}
+		if local != pkg {
+			continue
+		}
+		fn, ok := e.symbols[path][name]
+		if !ok || fn.Kind() != reflect.Func || fn.Type().NumOut() != 1 {
+			return ""
+		}
+		t := fn.Type().Out(0)
+		switch t.Kind() {
+		case reflect.Slice, reflect.Map, reflect.Array:
+		default:
+			return ""
+		}
+		if t.Name() != "" {
+			return ""
+		}
+		if src, ok := typeSource(t, nil); ok {
+			return src
+		}
+		return ""
+	}
+	return ""
 }
 
 // intKinds are the names of Go's integer types.
@@ -107,13 +143,13 @@ func (e *Interpreter) isIntName(x ast.Expr) bool {
 		}
 		for i, n := range d.Names {
 			if n.Name == id.Name && i < len(d.Values) {
-				return rewrite.LiteralInt(d.Values[i])
+				return e.intExpr(d.Values[i])
 			}
 		}
 	case *ast.AssignStmt:
 		for i, l := range d.Lhs {
 			if l, ok := l.(*ast.Ident); ok && l.Name == id.Name && len(d.Rhs) == len(d.Lhs) {
-				return intValue(d.Rhs[i])
+				return e.intExpr(d.Rhs[i])
 			}
 		}
 	}
@@ -127,8 +163,111 @@ func intValue(e ast.Expr) bool {
 		return true
 	}
 	if c, ok := e.(*ast.CallExpr); ok && len(c.Args) == 1 {
-		if t, ok := c.Fun.(*ast.Ident); ok && intKinds[t.Name] {
+		if t, ok := c.Fun.(*ast.Ident); ok && (intKinds[t.Name] || t.Name == "len" || t.Name == "cap") {
 			return true
+		}
+	}
+	return false
+}
+
+// intExpr reports whether x is an integer: a literal, a conversion, len
+// or cap, a name isIntName knows, an integer constant or variable of a
+// compiled package, or arithmetic on integers.
+func (e *Interpreter) intExpr(x ast.Expr) bool {
+	switch x := x.(type) {
+	case *ast.ParenExpr:
+		return e.intExpr(x.X)
+	case *ast.UnaryExpr:
+		return (x.Op == token.SUB || x.Op == token.ADD || x.Op == token.XOR) && e.intExpr(x.X)
+	case *ast.BinaryExpr:
+		switch x.Op {
+		case token.ADD, token.SUB, token.MUL, token.QUO, token.REM, token.AND, token.OR, token.XOR, token.AND_NOT:
+			return e.intExpr(x.X) && e.intExpr(x.Y)
+		case token.SHL, token.SHR:
+			return e.intExpr(x.X)
+		}
+		return false
+	case *ast.SelectorExpr:
+		pkg, ok := x.X.(*ast.Ident)
+		if !ok {
+			return false
+		}
+		for path, local := range e.imports {
+			if local == "" {
+				local = e.pkgNames[path]
+			}
+			if local != pkg.Name {
+				continue
+			}
+			v, ok := e.symbols[path][x.Sel.Name]
+			if !ok {
+				return false
+			}
+			if c, ok := v.Interface().(constant.Value); ok {
+				return c.Kind() == constant.Int
+			}
+			if v.Kind() == reflect.Pointer {
+				v = v.Elem() // a variable
+			}
+			return intKind(v.Kind())
+		}
+		return false
+	}
+	return intValue(x) || e.isIntName(x)
+}
+
+func intKind(k reflect.Kind) bool {
+	switch k {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return true
+	}
+	return false
+}
+
+// notIntName reports whether x is a name the cell or the session declares
+// with a value that is certainly not an integer: a composite literal, a
+// make, a string, or an explicit type that is not an integer type.
+func (e *Interpreter) notIntName(x ast.Expr) bool {
+	id, ok := x.(*ast.Ident)
+	if !ok {
+		return false
+	}
+	if id.Obj == nil {
+		if !e.globals[id.Name] {
+			return false
+		}
+		v, ok := e.in.Globals()[id.Name]
+		return ok && v.IsValid() && !intKind(v.Kind())
+	}
+	notInt := func(v ast.Expr) bool {
+		switch v := v.(type) {
+		case *ast.CompositeLit:
+			return true
+		case *ast.BasicLit:
+			return v.Kind == token.STRING || v.Kind == token.FLOAT
+		case *ast.CallExpr:
+			f, ok := v.Fun.(*ast.Ident)
+			return ok && (f.Name == "make" || f.Name == "append")
+		}
+		return false
+	}
+	switch d := id.Obj.Decl.(type) {
+	case *ast.ValueSpec:
+		if d.Type != nil {
+			t, ok := d.Type.(*ast.Ident)
+			return !ok || !intKinds[t.Name]
+		}
+		for i, n := range d.Names {
+			if n.Name == id.Name && i < len(d.Values) {
+				return notInt(d.Values[i])
+			}
+		}
+	case *ast.AssignStmt:
+		for i, l := range d.Lhs {
+			if l, ok := l.(*ast.Ident); ok && l.Name == id.Name && len(d.Rhs) == len(d.Lhs) {
+				return notInt(d.Rhs[i])
+			}
 		}
 	}
 	return false

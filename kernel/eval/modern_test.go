@@ -10,7 +10,7 @@ import (
 
 func TestModernSemantics(t *testing.T) {
 	runSteps(t, []step{
-		{code: "import (\n\t\"fmt\"\n\t\"sync\"\n)"},
+		{code: "import (\n\t\"fmt\"\n\t\"sort\"\n\t\"sync\"\n)"},
 		// Per-iteration loop variables, with closures and goroutines.
 		{code: "var fs []func()\nfor i := 0; i < 3; i++ {\n\tfs = append(fs, func() { fmt.Print(i) })\n}\nfor _, f := range fs {\n\tf()\n}", out: "012"},
 		{code: "var wg sync.WaitGroup\nres := make([]int, 3)\nfor i := 0; i < 3; i++ {\n\twg.Add(1)\n\tgo func() {\n\t\tdefer wg.Done()\n\t\tres[i] = i * 10\n\t}()\n}\nwg.Wait()\nres", result: "[0 10 20]"},
@@ -32,6 +32,12 @@ func TestModernSemantics(t *testing.T) {
 		{code: "m := map[string]int{\"a\": 1, \"b\": 2}\nclear(m)\nlen(m)", result: "0"},
 		{code: "s := []int{1, 2, 3}\nclear(s)\ns", result: "[0 0 0]"},
 		{code: "func max(a, b int) int { return 42 }\nmax(1, 2)", result: "42"},
+		// Values of compiled functions work with the generic helpers.
+		{code: "import (\n\t\"slices\"\n\t\"github.com/golessons/golessons/lessons/mergesort\"\n)\nls := mergesort.Lists(2, 3, 10, 1)\nfmt.Print(slices.IsSorted(ls[0]) == sort.IntsAreSorted(ls[0]), len(ls))", out: "true 2"},
+		{code: "for _, l := range mergesort.Lists(2, 3, 10, 1) {\n\tfmt.Print(slices.Equal(l, l), \" \")\n}", out: "true true "},
+		// Ranges over integers computed from constants and compiled ones,
+		// next to ranges over slices.
+		{code: "const per = 10\nn := mergesort.NumLists / per\nvar xs []int\nfor i := range n {\n\txs = append(xs, i)\n}\nf := func() {\n\tfor range xs {\n\t}\n}\nf()\nfmt.Print(len(xs))", out: "100"},
 		// Statements separated by semicolons on one line.
 		{code: "a1 := 1; b1 := 2\nfmt.Print(a1, b1); fmt.Print(\";\")", out: "1 2;"},
 		// Unnamed parameters do not take the place of local variables.

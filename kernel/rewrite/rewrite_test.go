@@ -204,3 +204,16 @@ func TestNameParams(t *testing.T) {
 		}
 	}
 }
+
+func TestConvertResults(t *testing.T) {
+	types := map[string]string{"mergesort.Lists": "[][]int", "strs.Split": "[]string"}
+	got := rewritten(t, "for _, l := range mergesort.Lists(2, 3) { use(l) }\nx := f(strs.Split(s, \",\"))\nmergesort.Lists(1, 1)\ngo strs.Split(a, b)\ny := other.Call()",
+		func(_ *token.FileSet, n ast.Node) {
+			ConvertResults(n, func(pkg, name string) string { return types[pkg+"."+name] })
+		})
+	for _, want := range []string{"range ([][]int)(mergesort.Lists(2, 3))", "f(([]string)(strs.Split(s, \",\")))", "\tmergesort.Lists(1, 1)\n", "go strs.Split(a, b)", "y := other.Call()"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("result lacks %q:\n%s", want, got)
+		}
+	}
+}
