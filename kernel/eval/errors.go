@@ -224,7 +224,8 @@ type quietLog struct {
 }
 
 func (q quietLog) Write(p []byte) (int, error) {
-	if q.compiling.Load() && bytes.HasSuffix(bytes.TrimRight(p, "\n"), []byte(" nil type")) {
+	line := bytes.TrimRight(p, "\n")
+	if q.compiling.Load() && (bytes.HasSuffix(line, []byte(" nil type")) || bytes.HasSuffix(line, []byte(" nil reflect type"))) {
 		return len(p), nil
 	}
 	return q.w.Write(p)

@@ -457,6 +457,9 @@ func (e *Interpreter) run(ctx context.Context, src string, stmts bool) (reflect.
 	return e.execute(ctx, prog)
 }
 
+// errUntyped is the error of code the interpreter could not type.
+var errUntyped = errors.New("range over a function is not supported in cells, and neither is anything else the interpreter could not type here")
+
 // compile parses src (a file, or a main function whose body holds
 // statements) and compiles it, turning an interpreter panic into an error.
 func (e *Interpreter) compile(src string, stmts bool) (prog *interp.Program, err error) {
@@ -488,7 +491,7 @@ func (e *Interpreter) compile(src string, stmts bool) (prog *interp.Program, err
 				return prog2, nil
 			}
 		}
-		err = errors.New("range over a function is not supported in cells, and neither is anything else the interpreter could not type here")
+		err = errUntyped
 	}
 	if err != nil && stmts && strings.Contains(err.Error(), "definition loop") {
 		// The interpreter reports a global := whose type it cannot work out

@@ -38,6 +38,11 @@ func TestModernSemantics(t *testing.T) {
 		// Ranges over integers computed from constants and compiled ones,
 		// next to ranges over slices.
 		{code: "const per = 10\nn := mergesort.NumLists / per\nvar xs []int\nfor i := range n {\n\txs = append(xs, i)\n}\nf := func() {\n\tfor range xs {\n\t}\n}\nf()\nfmt.Print(len(xs))", out: "100"},
+		// Comma-ok definitions at the top level of a cell.
+		{code: "ch := make(chan int, 1)\nch <- 5\nv, ok := <-ch\nfmt.Print(v, ok)", out: "5 true"},
+		{code: "_, found := map[string]*int{\"a\": nil}[\"a\"]\nfmt.Print(found)", out: "true"},
+		{code: "var anyv any = 3\nn3, isInt := anyv.(int)\nfmt.Print(n3, isInt)", out: "3 true"},
+		{code: "p4, ok4 := map[string]int{}[\"x\"]\nfmt.Print(p4, ok4)", out: "0 false"},
 		// Statements separated by semicolons on one line.
 		{code: "a1 := 1; b1 := 2\nfmt.Print(a1, b1); fmt.Print(\";\")", out: "1 2;"},
 		// Unnamed parameters do not take the place of local variables.

@@ -60,14 +60,25 @@ func (e *Interpreter) runStaged(ctx context.Context, at cell.Pos, code string, c
 func untypedGlobal(err error) bool {
 	msg := err.Error()
 	return strings.Contains(msg, "nil reflect type") || strings.Contains(msg, "definition loop") ||
-		strings.Contains(msg, "the interpreter failed on this code")
+		strings.Contains(msg, "the interpreter failed on this code") || strings.Contains(msg, errUntyped.Error())
 }
 
 // defineStaged computes the values rhs of code, then declares names with
 // them.
 func (e *Interpreter) defineStaged(ctx context.Context, at cell.Pos, code string, names []string, rhs cell.Item) error {
 	e.stash = nil
-	if _, err := e.run(ctx, cell.ExprSource(at, code, resultName+".Stash", rhs), true); err != nil {
+	if len(names) == 2 && commaOK(rhs.Text(code)) {
+		// v, ok := <-ch, m[k], x.(T): the two values, computed in a
+		// function, come back through pointers, which keep their types
+		// even when a value is nil.
+		src := "package main; func main() { func() { ǃa, ǃb := " + rhs.Text(code) + "\n" + resultName + ".Stash(&ǃa, &ǃb)\n}() }"
+		if _, err := e.run(ctx, src, true); err != nil {
+			return err
+		}
+		for i, p := range e.stash {
+			e.stash[i] = reflect.ValueOf(p).Elem().Interface()
+		}
+	} else if _, err := e.run(ctx, cell.ExprSource(at, code, resultName+".Stash", rhs), true); err != nil {
 		return err
 	}
 	values := e.stash
@@ -91,6 +102,22 @@ func (e *Interpreter) defineStaged(ctx context.Context, at cell.Pos, code string
 		keep, vals = append(keep, name), append(vals, v)
 	}
 	return e.defineValues(ctx, keep, vals)
+}
+
+// commaOK reports whether src is an expression that gives a value and a
+// boolean to two variables: a receive, a map index or a type assertion.
+func commaOK(src string) bool {
+	x, err := parser.ParseExpr(src)
+	if err != nil {
+		return false
+	}
+	switch x := x.(type) {
+	case *ast.UnaryExpr:
+		return x.Op == token.ARROW
+	case *ast.IndexExpr, *ast.TypeAssertExpr:
+		return true
+	}
+	return false
 }
 
 // defineValues declares each of names as a package-level variable holding a
