@@ -193,7 +193,6 @@ func (c *Chart) SVG() string {
 	x0, x1 := labelW, float64(svgWidth)-valueW
 	m := c.longest()
 	axis(&b, x0, x1, float64(axisY), float64(top), max(m, 1), u)
-	maxChars := int((labelW - 16) / (fontSize * 0.6))
 	for i, l := range c.labels {
 		y := float64(top + i*chartRow)
 		w := 0.0
@@ -202,8 +201,8 @@ func (c *Chart) SVG() string {
 		}
 		shown := l
 		full := ""
-		if utf8.RuneCountInString(l) > maxChars {
-			shown = cut(l, maxChars)
+		if textPx(l, fontSize) > labelW-16 {
+			shown = fitPx(l, labelW-16, fontSize)
 			full = "<title>" + esc(l) + "</title>"
 		}
 		b.WriteString(`<g class="bar">` + "\n")

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+	"unicode"
 
 	"github.com/golessons/golessons/lessons/logging"
 )
@@ -51,9 +51,43 @@ func num(x float64) string {
 }
 
 // textPx estimates the width in pixels of s in a sans-serif font of the
-// given size.
+// given size, erring on the wide side so that labels are not clipped.
 func textPx(s string, size float64) float64 {
-	return float64(utf8.RuneCountInString(s)) * size * 0.6
+	em := 0.0
+	for _, r := range s {
+		em += runeEm(r)
+	}
+	return em * size
+}
+
+// runeEm estimates the width of r in a sans-serif font, in ems.
+func runeEm(r rune) float64 {
+	switch {
+	case r == ' ' || strings.ContainsRune(".,:;'|!ilIjft()[]", r):
+		return 0.36
+	case r == 'm' || r == 'w' || r == 'M' || r == 'W' || r == 'Ш' || r == 'Щ' || r == 'Ж' || r == 'ш' || r == 'щ' || r == 'ж' || r == 'ю' || r == 'Ю' || r == 'ы' || r == 'Ы':
+		return 0.95
+	case unicode.IsUpper(r):
+		return 0.74
+	case unicode.Is(unicode.Cyrillic, r):
+		return 0.64
+	case r >= 0x2E80: // wide scripts and symbols
+		return 1
+	}
+	return 0.6
+}
+
+// fitPx returns s, cut with an ellipsis if needed so that it fits in
+// width pixels at the given font size.
+func fitPx(s string, width, size float64) string {
+	if textPx(s, size) <= width {
+		return s
+	}
+	r := []rune(s)
+	for len(r) > 1 && textPx(string(r)+"…", size) > width {
+		r = r[:len(r)-1]
+	}
+	return string(r) + "…"
 }
 
 // svgStart writes the root element, a white background and a title.
@@ -264,9 +298,8 @@ func (t *Timeline) SVG() string {
 		}
 		fmt.Fprintf(&b, `<g class="row">`+"\n")
 		shown := name
-		maxChars := int((labelW - 16) / (fontSize * 0.6))
-		if utf8.RuneCountInString(shown) > maxChars {
-			shown = cut(shown, maxChars)
+		if textPx(shown, fontSize) > labelW-16 {
+			shown = fitPx(shown, labelW-16, fontSize)
 		}
 		full := ""
 		if shown != name {

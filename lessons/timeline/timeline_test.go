@@ -704,3 +704,25 @@ func TestNow(t *testing.T) {
 		t.Errorf("text of %d lines:\n%s", got+1, tl.String())
 	}
 }
+
+// TestLabelsFit checks that labels in capitals or Cyrillic are kept whole
+// when they fit, and cut with an ellipsis within the label column when
+// they do not.
+func TestLabelsFit(t *testing.T) {
+	for _, tc := range []struct {
+		label string
+		whole bool
+	}{
+		{"горутины, GOMAXPROCS=1", true},
+		{"SEQUENTIAL MERGE SORT", true},
+		{"процессы, Map с ThumbJob и очень длинным названием, которое не помещается", false},
+	} {
+		svg := NewChart("t").Add(tc.label, time.Second).SVG()
+		if tc.whole && (!strings.Contains(svg, ">"+tc.label+"<") || strings.Contains(svg, "…")) {
+			t.Errorf("label %q not shown whole:\n%s", tc.label, svg)
+		}
+		if !tc.whole && !strings.Contains(svg, "…") {
+			t.Errorf("label %q cut without an ellipsis", tc.label)
+		}
+	}
+}
