@@ -363,6 +363,8 @@ func (g *goroutines) track(where string) func() {
 	g.live[where][owner]++
 	g.mu.Unlock()
 	return func() {
+		// A goroutine that wrote log lines ends in the timelines too.
+		logging.Finish()
 		g.mu.Lock()
 		g.live[where][owner]--
 		if g.stopping {

@@ -58,3 +58,13 @@ func TestWorkerRestoresSnapshot(t *testing.T) {
 		t.Errorf("bump in the worker: %d, want 1", got)
 	}
 }
+
+// TestGoStatementsFinishInTimelines checks that a goroutine a cell starts
+// with a go statement, and that logs, is recorded as finished.
+func TestGoStatementsFinishInTimelines(t *testing.T) {
+	runSteps(t, []step{
+		{code: "import (\n\t\"fmt\"\n\t\"sync\"\n\t\"time\"\n\t\"github.com/golessons/golessons/lessons/logging\"\n)\nlogging.Reset()\n_ = logging.SetOutput(nil)"},
+		{code: "var wg sync.WaitGroup\nwg.Add(1)\ngo func() {\n\tdefer wg.Done()\n\tlogging.Info(\"hello\")\n}()\nwg.Wait()"},
+		{code: "finished := false\nfor range 100 {\n\tfor _, ev := range logging.Events() {\n\t\tif ev.Goroutine == \"Goroutine-1\" && ev.Kind == logging.Finished {\n\t\t\tfinished = true\n\t\t}\n\t}\n\tif finished {\n\t\tbreak\n\t}\n\ttime.Sleep(time.Millisecond)\n}\nfmt.Print(finished)", out: "true"},
+	})
+}

@@ -82,3 +82,20 @@ func Reset() {
 	std.events = nil
 	std.threads, std.others = 0, 0
 }
+
+// Finish records that the calling goroutine has ended, if it is known by
+// a name (it wrote a line or recorded a change of state), and forgets the
+// name. The kernel calls it as a goroutine started by a cell's go
+// statement returns, so that timelines show where such goroutines end.
+func Finish() {
+	id := goid()
+	std.mu.Lock()
+	name, ok := std.names[id]
+	if ok && name != MainName {
+		std.record(Event{Time: time.Now(), Goroutine: name, Kind: Finished})
+	}
+	std.mu.Unlock()
+	if ok {
+		std.forget(id)
+	}
+}

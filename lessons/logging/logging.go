@@ -49,7 +49,8 @@ func newLogger(out io.Writer) *logger {
 }
 
 // SetOutput directs log lines to w and returns the writer used before.
-// The default is standard output.
+// The default is standard output; nil silences the lines, which are still
+// recorded as events.
 func SetOutput(w io.Writer) io.Writer {
 	std.mu.Lock()
 	defer std.mu.Unlock()
@@ -73,7 +74,9 @@ func (l *logger) log(msg string) {
 	l.record(Event{Time: now, Goroutine: name, Kind: Log, Message: msg})
 	out := l.out
 	l.mu.Unlock()
-	io.WriteString(out, line)
+	if out != nil {
+		io.WriteString(out, line)
+	}
 }
 
 // Name returns the name of the calling goroutine.

@@ -14,6 +14,7 @@ func init() {
 		// function, constant and variable definitions
 		"Blocked":    reflect.ValueOf(logging.Blocked),
 		"Events":     reflect.ValueOf(logging.Events),
+		"Finish":     reflect.ValueOf(logging.Finish),
 		"Finished":   reflect.ValueOf(logging.Finished),
 		"Go":         reflect.ValueOf(logging.Go),
 		"Info":       reflect.ValueOf(logging.Info),
