@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/golessons/golessons/internal/jupytertest"
 )
 
 // These tests drive the installed kernel with Jupyter's own clients:
@@ -15,7 +17,7 @@ import (
 // GOLESSONS_REQUIRE_JUPYTER=1 (as in CI), where that is a failure.
 
 // python is the interpreter that has Jupyter's packages.
-const python = "/usr/bin/python3"
+const python = jupytertest.Python
 
 // kernelName is the kernelspec name the tests install under.
 const kernelName = "golessons-test"
@@ -24,31 +26,8 @@ const kernelName = "golessons-test"
 // returns the environment that lets Jupyter find it.
 func jupyter(t *testing.T) []string {
 	t.Helper()
-	if out, err := exec.Command(python, "-c", "import jupyter_client, jupyter_kernel_test, nbclient, nbconvert, pexpect").CombinedOutput(); err != nil {
-		msg := "Jupyter's Python packages are missing (run install/deps.sh): " + strings.TrimSpace(string(out))
-		if os.Getenv("GOLESSONS_REQUIRE_JUPYTER") == "1" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "golessons")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/golessons/golessons").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	prefix := filepath.Join(dir, "prefix")
-	if out, err := exec.Command(bin, "install", "--prefix", prefix, "--name", kernelName).CombinedOutput(); err != nil {
-		t.Fatalf("install: %v\n%s", err, out)
-	}
-	return append(os.Environ(),
-		"JUPYTER_PATH="+filepath.Join(prefix, "share", "jupyter"),
-		"GOLESSONS_KERNEL="+kernelName,
-		"JUPYTER_RUNTIME_DIR="+filepath.Join(dir, "runtime"),
-		"JUPYTER_DATA_DIR="+filepath.Join(dir, "data"),
-		"IPYTHONDIR="+filepath.Join(dir, "ipython"),
-		// Evaluators built by %go get: a cache of this run's own.
-		"GOLESSONS_CACHE="+filepath.Join(dir, "cache"),
-	)
+	env := jupytertest.Env(t, kernelName, "jupyter_client", "jupyter_kernel_test", "nbclient", "nbconvert", "pexpect")
+	return append(env, "GOLESSONS_KERNEL="+kernelName)
 }
 
 // TestJupyterClients runs the Python suites in testdata: the kernel

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/golessons/golessons/internal/jupytertest"
 )
 
 // languages are the folders of the lessons, one per language.
@@ -271,33 +273,10 @@ func TestNumber(t *testing.T) {
 }
 
 // jupyter returns the environment in which Jupyter finds this module's
-// kernel, freshly built and installed as "golessons" in a temporary
-// folder, or skips the test when Jupyter is missing (fails instead with
-// GOLESSONS_REQUIRE_JUPYTER=1).
+// kernel, freshly built and installed as "golessons", the kernel the
+// notebooks name.
 func jupyter(t *testing.T) []string {
-	t.Helper()
-	if out, err := exec.Command("/usr/bin/python3", "-c", "import nbclient, nbconvert").CombinedOutput(); err != nil {
-		msg := "Jupyter's Python packages are missing (run install/deps.sh): " + strings.TrimSpace(string(out))
-		if os.Getenv("GOLESSONS_REQUIRE_JUPYTER") == "1" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "golessons")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/golessons/golessons").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	prefix := filepath.Join(dir, "prefix")
-	if out, err := exec.Command(bin, "install", "--prefix", prefix).CombinedOutput(); err != nil {
-		t.Fatalf("install: %v\n%s", err, out)
-	}
-	return append(os.Environ(),
-		"JUPYTER_PATH="+filepath.Join(prefix, "share", "jupyter"),
-		"JUPYTER_RUNTIME_DIR="+filepath.Join(dir, "runtime"),
-		"JUPYTER_DATA_DIR="+filepath.Join(dir, "data"),
-		"GOLESSONS_CACHE="+filepath.Join(dir, "cache"),
-	)
+	return jupytertest.Env(t, "golessons", "nbclient", "nbconvert")
 }
 
 // TestLessonsExecute executes every lesson headless with the kernel
@@ -314,7 +293,7 @@ func TestLessonsExecute(t *testing.T) {
 			t.Run(path, func(t *testing.T) {
 				dst := filepath.Join(out, lang)
 				start := time.Now()
-				cmd := exec.Command("/usr/bin/python3", "-m", "nbconvert", "--to", "notebook", "--execute",
+				cmd := exec.Command(jupytertest.Python, "-m", "nbconvert", "--to", "notebook", "--execute",
 					"--ExecutePreprocessor.timeout=600", "--output-dir", dst, path)
 				cmd.Env = env
 				if b, err := cmd.CombinedOutput(); err != nil {

@@ -123,15 +123,7 @@ func (e *Interpreter) isIntName(x ast.Expr) bool {
 			return false
 		}
 		v, ok := e.in.Globals()[id.Name]
-		if !ok || !v.IsValid() {
-			return false
-		}
-		switch v.Kind() {
-		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-			return true
-		}
-		return false
+		return ok && v.IsValid() && intKind(v.Kind())
 	}
 	switch d := id.Obj.Decl.(type) {
 	case *ast.Field:
