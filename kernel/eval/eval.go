@@ -493,6 +493,22 @@ func (e *Interpreter) compile(src string, stmts bool) (prog *interp.Program, err
 		}
 		err = errUntyped
 	}
+	if err != nil && (strings.Contains(src, "min(") || strings.Contains(src, "max(")) {
+		// The generic helpers standing in for min and max fail on types
+		// of compiled packages (time.Duration): compute the calls in
+		// statements instead.
+		if f2, perr := parser.ParseFile(e.in.FileSet(), fileName, src, parser.DeclarationErrors|parser.ParseComments); perr == nil {
+			node2 := ast.Node(f2)
+			if stmts {
+				node2 = f2.Decls[len(f2.Decls)-1].(*ast.FuncDecl).Body
+			}
+			if rewrite.HoistMinMax(node2, func(name string) bool { return e.globals[name] }) && e.modernize(node2, false) == nil {
+				if prog2, err2 := e.compileNode(node2); err2 == nil {
+					return prog2, nil
+				}
+			}
+		}
+	}
 	if err != nil && stmts && strings.Contains(err.Error(), "definition loop") {
 		// The interpreter reports a global := whose type it cannot work out
 		// (often because a name is undefined) as a definition loop. The same

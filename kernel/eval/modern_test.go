@@ -137,3 +137,15 @@ func TestPreloadedModules(t *testing.T) {
 		{code: "lim := rate.NewLimiter(rate.Every(10*time.Millisecond), 1)\nstart := time.Now()\nfor range 3 {\n\tlim.Wait(context.Background())\n}\ntime.Since(start) >= 15*time.Millisecond", result: "true"},
 	})
 }
+
+// TestMinMaxOfCompiledTypes checks min and max of values of a compiled
+// package's type, which the generic helpers cannot take.
+func TestMinMaxOfCompiledTypes(t *testing.T) {
+	runSteps(t, []step{
+		{code: "import (\n\t\"fmt\"\n\t\"time\"\n)"},
+		// min and max of durations, a type of a compiled package.
+		{code: "var w time.Duration\nlate := 3 * time.Millisecond\nw = max(w, late)\nfmt.Print(w, \" \", min(late, time.Second, 2*time.Millisecond))", out: "3ms 2ms"},
+		{code: "func worst(ds []time.Duration) time.Duration {\n\tvar m time.Duration\n\tfor _, d := range ds {\n\t\tm = max(m, d)\n\t}\n\treturn m\n}\nfmt.Print(worst([]time.Duration{time.Second, 3 * time.Second}))", out: "3s"},
+		{code: "fmt.Print(max(2, 3), min(2.5, 1))", out: "3 1"},
+	})
+}

@@ -173,3 +173,71 @@ func HelperSource(min, max string) string {
 	}
 	return b.String()
 }
+
+// HoistMinMax computes the calls of the builtins min and max in simple
+// statements under node (assignments, definitions, expression statements,
+// returns, sends) in statements before them, with no helper function:
+//
+//	w = max(w, late)  →  ǃm1 := w; if ǃa2 := late; ǃa2 > ǃm1 { ǃm1 = ǃa2 }; w = ǃm1
+//
+// It is the fallback for values the generic helpers of ReplaceBuiltins
+// cannot take: the interpreter fails to infer their type arguments from
+// types of compiled packages (time.Duration). Arguments are evaluated
+// before the statement, left to right. Calls inside function literals are
+// left alone. It reports whether anything changed.
+func HoistMinMax(node ast.Node, shadowed func(name string) bool) bool {
+	changed := false
+	var c counter
+	apply(node, func(s ast.Stmt) []ast.Stmt {
+		switch s.(type) {
+		case *ast.AssignStmt, *ast.ExprStmt, *ast.ReturnStmt, *ast.SendStmt:
+		default:
+			return []ast.Stmt{s}
+		}
+		var before []ast.Stmt
+		replaceExprs(s, func(e ast.Expr) ast.Expr {
+			call, ok := e.(*ast.CallExpr)
+			if !ok || len(call.Args) < 2 || call.Ellipsis != token.NoPos {
+				return e
+			}
+			id, ok := call.Fun.(*ast.Ident)
+			if !ok || id.Obj != nil || (id.Name != "min" && id.Name != "max") || shadowed != nil && shadowed(id.Name) {
+				return e
+			}
+			args := append([]ast.Expr(nil), call.Args...)
+			for i, a := range args {
+				if !isConst(a) {
+					args[0], args[i] = args[i], args[0]
+					break
+				}
+			}
+			if isConst(args[0]) {
+				return e // constants only: ReplaceBuiltins folds them
+			}
+			op := token.GTR
+			if id.Name == "min" {
+				op = token.LSS
+			}
+			pos := call.Pos()
+			m := c.name("m", pos)
+			before = append(before, &ast.AssignStmt{Lhs: []ast.Expr{m}, TokPos: pos, Tok: token.DEFINE, Rhs: []ast.Expr{args[0]}})
+			for _, a := range args[1:] {
+				x := a
+				var init ast.Stmt
+				if !isConst(a) {
+					t := c.name("a", pos)
+					init = &ast.AssignStmt{Lhs: []ast.Expr{t}, TokPos: pos, Tok: token.DEFINE, Rhs: []ast.Expr{a}}
+					x = ident(t.Name, pos)
+				}
+				before = append(before, &ast.IfStmt{If: pos, Init: init,
+					Cond: &ast.BinaryExpr{X: x, OpPos: pos, Op: op, Y: ident(m.Name, pos)},
+					Body: &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{&ast.AssignStmt{
+						Lhs: []ast.Expr{ident(m.Name, pos)}, TokPos: pos, Tok: token.ASSIGN, Rhs: []ast.Expr{x}}}, Rbrace: pos}})
+			}
+			changed = true
+			return ident(m.Name, pos)
+		}, true)
+		return append(before, s)
+	})
+	return changed
+}

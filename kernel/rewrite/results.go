@@ -66,10 +66,14 @@ var (
 )
 
 // replaceExprs replaces every expression under node, innermost first, by
-// what f returns for it.
-func replaceExprs(node ast.Node, f func(ast.Expr) ast.Expr) {
+// what f returns for it; with outer, not those inside function literals.
+func replaceExprs(node ast.Node, f func(ast.Expr) ast.Expr, outer ...bool) {
+	skipLits := len(outer) > 0 && outer[0]
 	var walk func(v reflect.Value)
 	walk = func(v reflect.Value) {
+		if skipLits && v.Kind() == reflect.Pointer && v.Type() == reflect.TypeFor[*ast.FuncLit]() {
+			return
+		}
 		switch v.Kind() {
 		case reflect.Pointer:
 			if !v.IsNil() {

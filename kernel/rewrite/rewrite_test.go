@@ -217,3 +217,15 @@ func TestConvertResults(t *testing.T) {
 		}
 	}
 }
+
+func TestHoistMinMax(t *testing.T) {
+	got := rewritten(t, "w = max(w, late)\nx := min(3, a, b)\nf := func() int { return max(p, q) }\nreturn max(1, 2)", func(_ *token.FileSet, n ast.Node) {
+		HoistMinMax(n, nil)
+	})
+	for _, want := range []string{"ǃm1 := w", "if ǃa2 := late; ǃa2 > ǃm1 {\n\t\tǃm1 = ǃa2", "w = ǃm1",
+		"ǃm3 := a", "if 3 < ǃm3 {", "if ǃa4 := b; ǃa4 < ǃm3 {", "x := ǃm3", "func() int {\n\t\tǃm5 := p", "return ǃm5", "return max(1, 2)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("result lacks %q:\n%s", want, got)
+		}
+	}
+}
