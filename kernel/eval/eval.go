@@ -79,7 +79,9 @@ type Interpreter struct {
 	gr        goroutines
 	compiling atomic.Bool
 
-	shared published // what worker processes need, for package procs
+	shared    published          // what worker processes need, for package procs
+	stmtVars  map[string]stmtVar // session variables declared by statements
+	processes bool               // whether the session imported procs or tasks
 
 	// symbols are the compiled packages' symbols, by import path.
 	symbols map[string]map[string]reflect.Value
@@ -106,6 +108,7 @@ func New(cfg Config) (*Interpreter, error) {
 		pkgNames: map[string]string{},
 		exported: map[string][]string{},
 		symbols:  map[string]map[string]reflect.Value{},
+		stmtVars: map[string]stmtVar{},
 	}
 	e.gr.report = reportToStderr(e.trace.dst)
 	log.SetOutput(quietLog{w: log.Writer(), compiling: &e.compiling})
@@ -342,7 +345,10 @@ func (e *Interpreter) Execute(ctx context.Context, name, code string) Outcome {
 				if it.Tok != token.VAR && err == nil {
 					names := cell.DeclaredNames(code, it)
 					out.Values = append(out.Values, names...)
-					e.publishValues(seq, name, names)
+					for _, n := range names {
+						e.stmtVars[n] = stmtVar{seq: seq, file: name}
+					}
+					e.publishValues(names)
 				}
 				if it.Tok == token.VAR && err == nil {
 					d := itemDecl(declVar, seq, name, at, code, it)

@@ -70,37 +70,49 @@ func (e *Interpreter) modernize(node ast.Node, ambiguousAsInt bool) error {
 	return nil
 }
 
+// localName returns the name cells know the imported package path by.
+func (e *Interpreter) localName(path string) string {
+	if local := e.imports[path]; local != "" {
+		return local
+	}
+	return e.pkgNames[path]
+}
+
+// importPath returns the path of the package cells know as local, if the
+// session imported it.
+func (e *Interpreter) importPath(local string) (string, bool) {
+	for path := range e.imports {
+		if e.localName(path) == local {
+			return path, true
+		}
+	}
+	return "", false
+}
+
 // compiledResult returns, for a call pkg.name of a function of a compiled
 // package the session imported, the type it returns as Go source, when it
 // returns one value of an unnamed slice, map or array type made of
 // predeclared types; "" otherwise. See rewrite.ConvertResults.
 func (e *Interpreter) compiledResult(pkg, name string) string {
-	for path, local := range e.imports {
-		if local == "" {
-			local = e.pkgNames[path]
-		}
-		if local != pkg {
-			continue
-		}
-		fn, ok := e.symbols[path][name]
-		if !ok || fn.Kind() != reflect.Func || fn.Type().NumOut() != 1 {
-			return ""
-		}
-		t := fn.Type().Out(0)
-		switch t.Kind() {
-		case reflect.Slice, reflect.Map, reflect.Array:
-		default:
-			return ""
-		}
-		if t.Name() != "" {
-			return ""
-		}
-		if src, ok := typeSource(t, nil); ok {
-			return src
-		}
+	path, ok := e.importPath(pkg)
+	if !ok {
 		return ""
 	}
-	return ""
+	fn, ok := e.symbols[path][name]
+	if !ok || fn.Kind() != reflect.Func || fn.Type().NumOut() != 1 {
+		return ""
+	}
+	t := fn.Type().Out(0)
+	switch t.Kind() {
+	case reflect.Slice, reflect.Map, reflect.Array:
+	default:
+		return ""
+	}
+	if t.Name() != "" {
+		return ""
+	}
+	src, _ := typeSource(t, nil)
+	return src
 }
 
 // intKinds are the names of Go's integer types.
@@ -184,26 +196,21 @@ func (e *Interpreter) intExpr(x ast.Expr) bool {
 		if !ok {
 			return false
 		}
-		for path, local := range e.imports {
-			if local == "" {
-				local = e.pkgNames[path]
-			}
-			if local != pkg.Name {
-				continue
-			}
-			v, ok := e.symbols[path][x.Sel.Name]
-			if !ok {
-				return false
-			}
-			if c, ok := v.Interface().(constant.Value); ok {
-				return c.Kind() == constant.Int
-			}
-			if v.Kind() == reflect.Pointer {
-				v = v.Elem() // a variable
-			}
-			return intKind(v.Kind())
+		path, ok := e.importPath(pkg.Name)
+		if !ok {
+			return false
 		}
-		return false
+		v, ok := e.symbols[path][x.Sel.Name]
+		if !ok {
+			return false
+		}
+		if c, ok := v.Interface().(constant.Value); ok {
+			return c.Kind() == constant.Int
+		}
+		if v.Kind() == reflect.Pointer {
+			v = v.Elem() // a variable
+		}
+		return intKind(v.Kind())
 	}
 	return intValue(x) || e.isIntName(x)
 }

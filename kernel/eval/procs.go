@@ -35,18 +35,44 @@ const WorkerCommand = "procs-worker"
 // as cells declare things, and read from any goroutine.
 type published struct {
 	mu      sync.Mutex
+	in      *interp.Interpreter      // the interpreter funcs belong to
 	decls   []ctl.Decl               // the declarations in force
 	values  map[string]ctl.Decl      // variables that statements declared, as var declarations of their types
 	funcs   map[string]reflect.Value // the session's functions by name
 	imports map[string]string        // local name → import path
 }
 
-// publish records the session's declarations and the functions they
-// declare for worker processes. It runs where cells are evaluated.
+// Import paths of the packages that run a session's functions in other
+// processes: sessions that import neither publish nothing.
+const (
+	procsPath = moduleSelf + "/lessons/procs"
+	tasksPath = moduleSelf + "/lessons/tasks"
+)
+
+// publish records, for worker processes, the session's declarations and
+// the functions of decls, just recorded. It runs where cells are
+// evaluated, and only in sessions that imported procs or tasks: the first
+// time, and for a new interpreter after a rebuild, it publishes the
+// whole session.
 func (e *Interpreter) publish(decls []ctl.Decl) {
+	for _, d := range decls {
+		if d.Kind == declImport && (strings.Contains(d.Code, strconv.Quote(procsPath)) || strings.Contains(d.Code, strconv.Quote(tasksPath))) {
+			e.processes = true
+		}
+	}
+	if !e.processes {
+		return
+	}
+	p := &e.shared
+	p.mu.Lock()
+	whole := p.in != e.in
+	p.mu.Unlock()
+	if whole {
+		decls = e.history
+	}
 	funcs := map[string]reflect.Value{}
 	for _, d := range decls {
-		if d.Kind != "decl" {
+		if d.Kind != declDecl {
 			continue
 		}
 		for name, tok := range definitions(d.Code) {
@@ -70,37 +96,50 @@ func (e *Interpreter) publish(decls []ctl.Decl) {
 			imports[d.Names[0]] = path
 		}
 	}
-	p := &e.shared
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	p.decls = append([]ctl.Decl(nil), e.history...)
-	if p.funcs == nil || len(decls) == len(e.history) {
-		p.funcs = map[string]reflect.Value{}
+	if whole {
+		p.in, p.funcs = e.in, map[string]reflect.Value{}
 	}
 	for name, v := range funcs {
 		p.funcs[name] = v
 	}
 	p.imports = imports
+	p.mu.Unlock()
+	if whole {
+		e.publishValues(nil)
+	}
 }
 
-// publishValues records, for worker processes, the variables a cell's
-// statement declared (x := ...) as declarations of variables of their
-// types, where those types can be written in Go.
-func (e *Interpreter) publishValues(seq int, file string, names []string) {
-	locals := map[string]string{}
-	for path, local := range e.imports {
-		if local == "" {
-			local = e.pkgNames[path]
-		}
-		locals[path] = local
-	}
+// publishValues records, for worker processes, the variables statements
+// declared (x := ...), as declarations of variables of their types where
+// those types can be written in Go: names, or with nil all the session's
+// such variables. Like publish, it does the work only in sessions that
+// imported procs or tasks.
+func (e *Interpreter) publishValues(names []string) {
 	p := &e.shared
+	p.mu.Lock()
+	live := p.in == e.in
+	p.mu.Unlock()
+	if !live {
+		return
+	}
+	if names == nil {
+		for name := range e.stmtVars {
+			names = append(names, name)
+		}
+	}
+	locals := map[string]string{}
+	for path := range e.imports {
+		locals[path] = e.localName(path)
+	}
+	globals := e.in.Globals()
 	for _, name := range names {
-		v, err := e.in.Eval(name)
 		var decl ctl.Decl
-		if err == nil && v.IsValid() {
+		if v := globals[name]; v.IsValid() {
 			if src, ok := typeSource(v.Type(), locals); ok {
-				decl = ctl.Decl{Kind: declVar, Seq: seq, File: file, Code: "package main; var " + name + " " + src, Names: []string{name}}
+				at := e.stmtVars[name]
+				decl = ctl.Decl{Kind: declVar, Seq: at.seq, File: at.file, Code: "package main; var " + name + " " + src, Names: []string{name}}
 			}
 		}
 		p.mu.Lock()
@@ -114,6 +153,12 @@ func (e *Interpreter) publishValues(seq int, file string, names []string) {
 		}
 		p.mu.Unlock()
 	}
+}
+
+// stmtVar is where a statement declared a session variable.
+type stmtVar struct {
+	seq  int
+	file string
 }
 
 // typeSource returns t written in Go, with the local names of the
@@ -166,15 +211,9 @@ func (e *Interpreter) Func(name string) (reflect.Value, error) {
 	if path == "" {
 		return reflect.Value{}, fmt.Errorf("%s: package %s is not imported", name, pkg)
 	}
-	for _, exports := range e.cfg.Pkgs {
-		for key, syms := range exports {
-			if key[:max(strings.LastIndexByte(key, '/'), 0)] != path {
-				continue
-			}
-			if v, ok := syms[member]; ok && v.Kind() == reflect.Func {
-				return v, nil
-			}
-		}
+	// e.symbols is set once, when e is made: safe to read anywhere.
+	if v, ok := e.symbols[path][member]; ok && v.Kind() == reflect.Func {
+		return v, nil
 	}
 	return reflect.Value{}, fmt.Errorf("%s is not a function of package %s", name, path)
 }

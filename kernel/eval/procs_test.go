@@ -15,7 +15,7 @@ import (
 func TestWorkerRestoresSnapshot(t *testing.T) {
 	e, _ := newTest(t)
 	for _, code := range []string{
-		"import \"fmt\"\nimport s2 \"github.com/golessons/golessons/lessons/sites\"",
+		"import \"fmt\"\nimport s2 \"github.com/golessons/golessons/lessons/sites\"\nimport \"github.com/golessons/golessons/lessons/procs\"\nvar _ = procs.New",
 		"server, _ := s2.Start(0, 10)\nbig := make([]int, 1000)\ncounter := 0\n" +
 			"func name(u string) string { return server.Name(u) }\nfunc bump() int { counter++; return counter }\nfunc show(x int) string { return fmt.Sprint(x) }",
 	} {
@@ -67,4 +67,27 @@ func TestGoStatementsFinishInTimelines(t *testing.T) {
 		{code: "var wg sync.WaitGroup\nwg.Add(1)\ngo func() {\n\tdefer wg.Done()\n\tlogging.Info(\"hello\")\n}()\nwg.Wait()"},
 		{code: "finished := false\nfor range 100 {\n\tfor _, ev := range logging.Events() {\n\t\tif ev.Goroutine == \"Goroutine-1\" && ev.Kind == logging.Finished {\n\t\t\tfinished = true\n\t\t}\n\t}\n\tif finished {\n\t\tbreak\n\t}\n\ttime.Sleep(time.Millisecond)\n}\nfmt.Print(finished)", out: "true"},
 	})
+}
+
+// TestPublishCatchesUp checks that a session publishes nothing for worker
+// processes until it imports procs, and then all it declared before.
+func TestPublishCatchesUp(t *testing.T) {
+	e, _ := newTest(t)
+	for _, code := range []string{"n := 3\nfunc triple(x int) int { return n * x }"} {
+		if o := e.Execute(context.Background(), "cell", code); o.Err != nil {
+			t.Fatal(o.Err)
+		}
+	}
+	if _, err := e.Func("triple"); err == nil {
+		t.Error("a session without procs published its functions")
+	}
+	if o := e.Execute(context.Background(), "cell", "import \"github.com/golessons/golessons/lessons/procs\"\nvar _ = procs.New"); o.Err != nil {
+		t.Fatal(o.Err)
+	}
+	if _, err := e.Func("triple"); err != nil {
+		t.Error(err)
+	}
+	if data, _ := e.Snapshot(); !strings.Contains(string(data), "var n int") {
+		t.Errorf("snapshot lacks n:\n%s", data)
+	}
 }
