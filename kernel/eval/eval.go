@@ -469,13 +469,21 @@ var errUntyped = errors.New("range over a function is not supported in cells, an
 // compile parses src (a file, or a main function whose body holds
 // statements) and compiles it, turning an interpreter panic into an error.
 func (e *Interpreter) compile(src string, stmts bool) (prog *interp.Program, err error) {
-	f, err := parser.ParseFile(e.in.FileSet(), fileName, src, parser.DeclarationErrors|parser.ParseComments)
+	// parse gives a fresh tree of src each time: the fallbacks below
+	// rewrite it in other ways.
+	parse := func() (ast.Node, error) {
+		f, err := parser.ParseFile(e.in.FileSet(), fileName, src, parser.DeclarationErrors|parser.ParseComments)
+		if err != nil {
+			return nil, err
+		}
+		if stmts {
+			return f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body, nil
+		}
+		return f, nil
+	}
+	node, err := parse()
 	if err != nil {
 		return nil, err
-	}
-	var node ast.Node = f
-	if stmts {
-		node = f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body
 	}
 	if err := e.modernize(node, false); err != nil {
 		return nil, err
@@ -485,11 +493,7 @@ func (e *Interpreter) compile(src string, stmts bool) (prog *interp.Program, err
 		// The interpreter fails this way on a range over an integer it
 		// was not told about: try again taking every range over a name
 		// or call whose type is unknown as one.
-		if f2, perr := parser.ParseFile(e.in.FileSet(), fileName, src, parser.DeclarationErrors|parser.ParseComments); perr == nil {
-			node2 := ast.Node(f2)
-			if stmts {
-				node2 = f2.Decls[len(f2.Decls)-1].(*ast.FuncDecl).Body
-			}
+		if node2, perr := parse(); perr == nil {
 			if e.modernize(node2, true) != nil {
 				return nil, err
 			}
@@ -503,11 +507,7 @@ func (e *Interpreter) compile(src string, stmts bool) (prog *interp.Program, err
 		// The generic helpers standing in for min and max fail on types
 		// of compiled packages (time.Duration): compute the calls in
 		// statements instead.
-		if f2, perr := parser.ParseFile(e.in.FileSet(), fileName, src, parser.DeclarationErrors|parser.ParseComments); perr == nil {
-			node2 := ast.Node(f2)
-			if stmts {
-				node2 = f2.Decls[len(f2.Decls)-1].(*ast.FuncDecl).Body
-			}
+		if node2, perr := parse(); perr == nil {
 			if rewrite.HoistMinMax(node2, func(name string) bool { return e.globals[name] }) && e.modernize(node2, false) == nil {
 				if prog2, err2 := e.compileNode(node2); err2 == nil {
 					return prog2, nil

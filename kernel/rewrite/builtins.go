@@ -195,7 +195,7 @@ func HoistMinMax(node ast.Node, shadowed func(name string) bool) bool {
 			return []ast.Stmt{s}
 		}
 		var before []ast.Stmt
-		replaceExprs(s, func(e ast.Expr) ast.Expr {
+		replaceExprs(s, true, func(e ast.Expr) ast.Expr {
 			call, ok := e.(*ast.CallExpr)
 			if !ok || len(call.Args) < 2 || call.Ellipsis != token.NoPos {
 				return e
@@ -236,7 +236,7 @@ func HoistMinMax(node ast.Node, shadowed func(name string) bool) bool {
 			}
 			changed = true
 			return ident(m.Name, pos)
-		}, true)
+		})
 		return append(before, s)
 	})
 	return changed

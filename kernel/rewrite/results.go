@@ -33,7 +33,7 @@ func ConvertResults(node ast.Node, resultType func(pkg, name string) string) boo
 		return true
 	})
 	changed := false
-	replaceExprs(node, func(e ast.Expr) ast.Expr {
+	replaceExprs(node, false, func(e ast.Expr) ast.Expr {
 		call, ok := e.(*ast.CallExpr)
 		if !ok || keep[call] {
 			return e
@@ -66,9 +66,9 @@ var (
 )
 
 // replaceExprs replaces every expression under node, innermost first, by
-// what f returns for it; with outer, not those inside function literals.
-func replaceExprs(node ast.Node, f func(ast.Expr) ast.Expr, outer ...bool) {
-	skipLits := len(outer) > 0 && outer[0]
+// what f returns for it; with skipLits, not those inside function
+// literals.
+func replaceExprs(node ast.Node, skipLits bool, f func(ast.Expr) ast.Expr) {
 	var walk func(v reflect.Value)
 	walk = func(v reflect.Value) {
 		if skipLits && v.Kind() == reflect.Pointer && v.Type() == reflect.TypeFor[*ast.FuncLit]() {

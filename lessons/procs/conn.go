@@ -32,6 +32,7 @@ type message struct {
 	Value    []byte
 	Timeout  time.Duration
 	OK       bool
+	Len      int
 }
 
 // Kinds of message.
@@ -290,7 +291,7 @@ func (c *conn) serveQueue(m message) {
 		q.TaskDone()
 		reply.OK = true
 	case "len":
-		reply.ID, reply.PID = m.ID, q.Len()
+		reply.Len = q.Len()
 		reply.OK = true
 	default:
 		reply.Err = "unknown queue operation " + m.Op

@@ -200,7 +200,7 @@ func (q *Queue) Len() int {
 		if err != nil {
 			panic(fmt.Errorf("queue len: %w", err))
 		}
-		return m.PID
+		return m.Len
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/gob"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
@@ -121,7 +122,7 @@ func (a *App) exhausted(m *nats.Msg) {
 	var adv struct {
 		StreamSeq uint64 `json:"stream_seq"`
 	}
-	if err := jsonUnmarshal(m.Data, &adv); err != nil {
+	if err := json.Unmarshal(m.Data, &adv); err != nil {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
