@@ -19,6 +19,17 @@ func BenchmarkTrivialCell(b *testing.B) {
 	}
 }
 
+// BenchmarkFuncCell measures a cell that declares a function, in a
+// session that runs no worker processes.
+func BenchmarkFuncCell(b *testing.B) {
+	e, _ := newTest(b)
+	for i := range b.N {
+		if o := e.Execute(context.Background(), fmt.Sprintf("cell[%d]", i), fmt.Sprintf("func f%d() int { return %d }", i%50, i)); o.Err != nil {
+			b.Fatal(o.Err)
+		}
+	}
+}
+
 // session50 returns the declarations of a session of 50: ten cells each
 // declaring a type, a method, a function, a constant and a variable.
 func session50(b *testing.B) []ctl.Decl {
