@@ -303,6 +303,14 @@ func (e *Interpreter) Execute(ctx context.Context, name, code string) Outcome {
 	// Then declarations and statements, in the order Plan gives; a trailing
 	// expression is evaluated last, for its value.
 	last, hasLast := cell.LastExpr(code, items)
+	for _, it := range items {
+		if it.Tok == token.DEFER {
+			// The trailing expression runs with the statements, before
+			// the cell's deferred calls, as in a Go function; its value
+			// is not shown.
+			hasLast = false
+		}
+	}
 	if err := e.checkNames(name, code, items); err != nil {
 		out.Err = e.compileError(err, code)
 		return out

@@ -43,6 +43,8 @@ func TestModernSemantics(t *testing.T) {
 		{code: "_, found := map[string]*int{\"a\": nil}[\"a\"]\nfmt.Print(found)", out: "true"},
 		{code: "var anyv any = 3\nn3, isInt := anyv.(int)\nfmt.Print(n3, isInt)", out: "3 true"},
 		{code: "p4, ok4 := map[string]int{}[\"x\"]\nfmt.Print(p4, ok4)", out: "0 false"},
+		// A cell's deferred calls run after its last statement.
+		{code: "import \"context\"\nctx, cancel := context.WithCancel(context.Background())\ndefer cancel()\nfmt.Print(ctx.Err())", out: "<nil>"},
 		// Statements separated by semicolons on one line.
 		{code: "a1 := 1; b1 := 2\nfmt.Print(a1, b1); fmt.Print(\";\")", out: "1 2;"},
 		// Unnamed parameters do not take the place of local variables.
